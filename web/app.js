@@ -432,10 +432,12 @@ function setStep(step, state = 'active', text) {
   if (stepText) setStatus(stepText);
 }
 
-/** Marks the step in progress as the one that failed. */
+/** Marks the step in progress as the one that failed, and says so. */
 function failCurrentStep() {
   const current = /** @type {HTMLElement | null} */ ($('progress').querySelector('li[aria-current="step"]'));
-  if (current?.dataset.step) setStep(current.dataset.step, 'failed');
+  if (!current?.dataset.step) return;
+  setStep(current.dataset.step, 'failed');
+  setStatus(`Stopped at “${current.textContent?.trim()}”.`);
 }
 
 /** @param {number} fraction */
@@ -494,7 +496,8 @@ function showResult(blob, file) {
   if (file) {
     image.src = URL.createObjectURL(file);
     image.alt = `The uploaded image, ${file.name}`;
-    $('preview-caption').textContent = `${file.name}: ${countBoxes(labels)} boxes drawn`;
+    const boxes = countBoxes(labels);
+    $('preview-caption').textContent = `${file.name}: ${boxes} bounding box${boxes === 1 ? '' : 'es'}`;
     drawBoxes(labels, colours);
   } else {
     image.removeAttribute('src');
@@ -859,7 +862,6 @@ async function startLabelling() {
     await labelImage(settings, chosenFile, readOptions());
   } catch (error) {
     failCurrentStep();
-    setStatus('Stopped.');
     showError(error);
   } finally {
     updateUploadButton();
