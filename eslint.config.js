@@ -1,0 +1,29 @@
+// Flat config (ESLint 9).
+// - resolvers/ (APPSYNC_JS code): AppSync's own rules, which need type information, so that nothing the
+//   APPSYNC_JS runtime refuses (async, try/catch, classes, regex literals, unsupported methods...) gets in.
+// - All other TypeScript: typescript-eslint's recommended rules; `any` is an error everywhere.
+import appsync from '@aws-appsync/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'generated/**', 'cdk.out/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.d.ts'],
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['resolvers/**/*.ts'],
+    ignores: ['resolvers/manifest.ts'],
+    ...appsync.configs.recommended,
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+);
