@@ -1,0 +1,127 @@
+// The image-labels service: upload bucket, blobs table, GraphQL API, functions, and who may do what.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as appsync from 'aws-cdk-lib/aws-appsync';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { dataSources } from '../resolvers/manifest.ts';
+import type { StackConfig } from './config.ts';
+import { BlobsTable } from './constructs/blobs-table.ts';
+import { Functions } from './constructs/functions.ts';
+import { GraphqlApi } from './constructs/graphql-api.ts';
+import { ManifestResolvers } from './constructs/manifest-resolvers.ts';
+import { UploadBucket } from './constructs/upload-bucket.ts';
+import { WebhookSecret } from './constructs/webhook-secret.ts';
+
+export interface ImageLabelsStackProps extends StackProps {
+  config: StackConfig;
+}
+
+/** The S3-triggered function; the others are Lambda data sources named by the manifest. */
+export const PROCESS_UPLOAD = 'process-upload';
+/** The IAM-only mutation through which process-upload feeds labelsReady. */
+export const PUBLISH_MUTATION = 'publishBlobResult';
+
+export class ImageLabelsStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly table: dynamodb.Table;
+  readonly api: appsync.GraphqlApi;
+  readonly functions: Functions;
+  readonly webhookSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: ImageLabelsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const { bucket, keyPrefix } = new UploadBucket(this, 'Uploads', {
+      stage: config.stage,
+      allowedOrigins: config.allowedOrigins,
+      objectExpirationDays: config.objectExpirationDays,
+      removalPolicy: config.removalPolicy,
+    });
+    const { table } = new BlobsTable(this, 'Blobs', { removalPolicy: config.removalPolicy });
+    const { secret: webhookSecret } = new WebhookSecret(this, 'WebhookSecret', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+    });
+    const graphql = new GraphqlApi(this, 'GraphQL', {
+      name: `image-labels-${config.stage}`,
+      apiKeyExpirationDays: config.apiKeyExpirationDays,
+      xray: config.xray,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const { api } = graphql;
+
+    const lambdaHandlers = Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []));
+    const functions = new Functions(this, 'Functions', {
+      handlers: [...lambdaHandlers, PROCESS_UPLOAD],
+      environment: {
+        STAGE: config.stage,
+        TABLE_NAME: table.tableName,
+        BUCKET_NAME: bucket.bucketName,
+        APPSYNC_GRAPHQL_URL: api.graphqlUrl,
+        WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
+        LOG_LEVEL: config.logLevel,
+      },
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+      xray: config.xray,
+    });
+
+    new ManifestResolvers(this, 'Resolvers', {
+      api,
+      tables: { blobs: table },
+      functionFor: (handler) => functions.get(handler),
+    });
+
+    // Uploads of this stage start the processing.
+    const processUpload = functions.get(PROCESS_UPLOAD);
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(processUpload), {
+      prefix: keyPrefix,
+    });
+
+    // Least privilege, per function, on the objects of this stage only.
+    const stageObjects = `${keyPrefix}*`;
+    processUpload.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(stageObjects)] }),
+    );
+    // DetectLabels has no resource-level permissions: `*` is the only resource IAM accepts.
+    // It reads the image with the caller's own s3:GetObject, granted above.
+    processUpload.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
+    table.grantReadWriteData(processUpload);
+    api.grantMutation(processUpload, PUBLISH_MUTATION);
+
+    bucket.grantPut(functions.get('presign-upload'), stageObjects);
+    bucket.grantDelete(functions.get('delete-object'), stageObjects);
+    table.grantReadWriteData(functions.get('deliver-callback'));
+
+    // The functions that sign webhooks.
+    for (const handler of [PROCESS_UPLOAD, 'deliver-callback']) {
+      webhookSecret.grantRead(functions.get(handler));
+    }
+
+    this.bucket = bucket;
+    this.table = table;
+    this.api = api;
+    this.functions = functions;
+    this.webhookSecret = webhookSecret;
+
+    new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
+    new CfnOutput(this, 'RealtimeUrl', { value: graphql.realtimeUrl, description: 'Subscriptions endpoint (WebSocket)' });
+    new CfnOutput(this, 'ApiId', { value: api.apiId });
+    new CfnOutput(this, 'ApiKeyId', {
+      value: graphql.apiKey.attrApiKeyId,
+      description: 'Id of the default API key; its value: aws appsync list-api-keys --api-id <ApiId>',
+    });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: webhookSecret.secretArn,
+      description: 'Webhook signing key (base64, no whsec_ prefix): aws secretsmanager get-secret-value --secret-id <arn>',
+    });
+  }
+}
