@@ -21,16 +21,23 @@ const BLOB_FIELDS = `
   callback { url status attempts lastAttemptAt lastError deliveredAt }
   createdAt updatedAt uploadExpiresAt labelledAt`;
 
-const CREATE_BLOB = `mutation CreateBlob($input: CreateBlobInput!) {
-  createBlob(input: $input) {
-    blob { ${BLOB_FIELDS} }
-    upload { url method headers expiresAt }
-  }
-}`;
-const LABELS_READY = `subscription LabelsReady($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }`;
-const GET_BLOB = `query Blob($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`;
-const LIST_BLOBS = `query Blobs($limit: Int) { blobs(limit: $limit) { items { ${BLOB_FIELDS} } nextToken } }`;
-const DELETE_BLOB = `mutation DeleteBlob($id: ID!) { deleteBlob(id: $id) { id status } }`;
+/** @type {Operation<{ createBlob: { blob: ApiBlob, upload: Upload } }>} */
+const CREATE_BLOB = {
+  query: `mutation CreateBlob($input: CreateBlobInput!) {
+    createBlob(input: $input) {
+      blob { ${BLOB_FIELDS} }
+      upload { url method headers expiresAt }
+    }
+  }`,
+};
+/** @type {Operation<{ labelsReady: ApiBlob | null }>} */
+const LABELS_READY = { query: `subscription LabelsReady($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }` };
+/** @type {Operation<{ blob: ApiBlob | null }>} */
+const GET_BLOB = { query: `query Blob($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }` };
+/** @type {Operation<{ blobs: { items: ApiBlob[], nextToken: string | null } }>} */
+const LIST_BLOBS = { query: `query Blobs($limit: Int) { blobs(limit: $limit) { items { ${BLOB_FIELDS} } nextToken } }` };
+/** @type {Operation<{ deleteBlob: { id: string, status: string } | null }>} */
+const DELETE_BLOB = { query: `mutation DeleteBlob($id: ID!) { deleteBlob(id: $id) { id status } }` };
 
 /**
  * @typedef {{ left: number, top: number, width: number, height: number }} BoundingBox
@@ -44,7 +51,18 @@ const DELETE_BLOB = `mutation DeleteBlob($id: ID!) { deleteBlob(id: $id) { id st
  *   createdAt: string, updatedAt: string, uploadExpiresAt: string, labelledAt: string | null }} ApiBlob
  * @typedef {{ url: string, method: string, headers: string | Record<string, string>, expiresAt: string }} Upload
  * @typedef {{ endpoint: string, apiKey: string }} Settings
+ * @typedef {{ connectionTimeoutMs?: number, errors?: GraphQLError[] }} RealtimePayload
  * @typedef {{ message: string, errorType?: string, errorInfo?: unknown }} GraphQLError
+ */
+/**
+ * A GraphQL document and, as a type only, the shape of its `data`.
+ * @template T
+ * @typedef {{ query: string, data?: T }} Operation
+ */
+/**
+ * A message of AppSync's realtime protocol (connection_ack, ka, start_ack, data, error, complete).
+ * @template T
+ * @typedef {{ type: string, id?: string, payload?: RealtimePayload & { data?: T } }} RealtimeMessage
  */
 
 /** A failure with a stable type, from GraphQL, the realtime socket, the upload, or the blob itself. */
@@ -126,26 +144,27 @@ function deriveRealtimeUrl(graphqlUrl) {
 
 /**
  * POSTs one GraphQL operation with the API key; returns `data` or throws the response's first typed error.
+ * @template T
  * @param {Settings} settings
- * @param {string} query
+ * @param {Operation<T>} operation
  * @param {Record<string, unknown>} [variables]
- * @returns {Promise<any>}
+ * @returns {Promise<T>}
  */
-async function graphql(settings, query, variables = {}) {
+async function graphql(settings, operation, variables = {}) {
   let response;
   try {
     response = await fetch(settings.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': settings.apiKey },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: operation.query, variables }),
     });
   } catch (cause) {
     throw new ApiError('GraphQL', 'NetworkError', `Cannot reach ${settings.endpoint}: ${errorMessage(cause)}`);
   }
-  /** @type {{ data?: any, errors?: GraphQLError[] } | null} */
+  /** @type {{ data?: T | null, errors?: GraphQLError[] } | null} */
   const body = await response.json().catch(() => null);
   if (body?.errors?.length) throw graphqlError(body.errors);
-  if (!response.ok || !body) {
+  if (!response.ok || !body?.data) {
     throw new ApiError('GraphQL', `HTTP ${response.status}`, response.statusText || 'Unexpected response');
   }
   return body.data;
@@ -173,12 +192,14 @@ function authorization(settings) {
  * Opens AppSync's realtime WebSocket and starts one subscription. Resolves once the server acknowledged it
  * (`start_ack`), so that nothing published afterwards is missed; `onData` then receives each `data` payload and
  * `onError` a failure of the subscription or of the connection. Returns a function that stops and closes.
+ * @template T
  * @param {Settings} settings
- * @param {{ query: string, variables: Record<string, unknown> }} request
- * @param {{ onData: (data: any) => void, onError: (error: ApiError) => void }} handlers
+ * @param {Operation<T>} operation
+ * @param {Record<string, unknown>} variables
+ * @param {{ onData: (data: T) => void, onError: (error: ApiError) => void }} handlers
  * @returns {Promise<() => void>}
  */
-function subscribe(settings, request, handlers) {
+function subscribe(settings, operation, variables, handlers) {
   const auth = authorization(settings);
   const url = new URL(deriveRealtimeUrl(settings.endpoint));
   url.searchParams.set('header', btoa(JSON.stringify(auth)));
@@ -227,7 +248,7 @@ function subscribe(settings, request, handlers) {
       if (!closed) fail(new ApiError('Realtime', 'ConnectionClosed', `The connection closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`));
     });
     socket.addEventListener('message', (event) => {
-      /** @type {{ type: string, id?: string, payload?: any }} */
+      /** @type {RealtimeMessage<T>} */
       const message = JSON.parse(String(event.data));
       switch (message.type) {
         case 'connection_ack':
@@ -236,7 +257,7 @@ function subscribe(settings, request, handlers) {
           socket.send(JSON.stringify({
             id,
             type: 'start',
-            payload: { data: JSON.stringify(request), extensions: { authorization: auth } },
+            payload: { data: JSON.stringify({ query: operation.query, variables }), extensions: { authorization: auth } },
           }));
           break;
         case 'ka':
@@ -249,7 +270,7 @@ function subscribe(settings, request, handlers) {
           resolve(close);
           break;
         case 'data':
-          if (message.id === id) handlers.onData(message.payload?.data);
+          if (message.id === id && message.payload?.data) handlers.onData(message.payload.data);
           break;
         case 'connection_error':
         case 'error':
@@ -342,9 +363,12 @@ async function labelImage(settings, file, options) {
   setStatus(`Blob ${created.id} created; upload URL valid until ${formatTime(createBlob.upload.expiresAt)}.`);
 
   setStep('subscribing');
+  /** @type {ReturnType<typeof deferred<ApiBlob>>} */
   const result = deferred();
-  const stop = await subscribe(settings, { query: LABELS_READY, variables: { id: created.id } }, {
-    onData: (data) => result.resolve(data?.labelsReady),
+  const stop = await subscribe(settings, LABELS_READY, { id: created.id }, {
+    onData: (data) => {
+      if (data.labelsReady) result.resolve(data.labelsReady);
+    },
     onError: (error) => result.reject(error),
   });
 
@@ -384,11 +408,12 @@ function finishWith(blob, file) {
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
-const $ = /** @type {<T extends HTMLElement = HTMLElement>(id: string) => T} */ ((id) => {
+/** @param {string} id @returns {HTMLElement} */
+function $(id) {
   const element = document.getElementById(id);
   if (!element) throw new Error(`#${id} is missing from the page`);
-  return /** @type {any} */ (element);
-});
+  return element;
+}
 
 /**
  * Creates an element; text children become text nodes (data is never parsed as HTML).
