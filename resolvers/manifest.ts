@@ -56,9 +56,14 @@ export const resolvers: ResolverSpec[] = [
   {
     typeName: 'Mutation',
     fieldName: 'redeliverCallback',
-    kind: 'UNIT',
-    code: 'Mutation.redeliverCallback',
-    dataSource: 'deliverCallback',
+    kind: 'PIPELINE',
+    code: 'Mutation.redeliverCallback/index',
+    // The typed errors (NotFound, NoCallback, NotReady) are raised by the first step: AppSync reports every
+    // error a Lambda data source throws as `Lambda:Unhandled`, so a function cannot choose the errorType.
+    steps: [
+      { name: 'checkCallbackReady', code: 'Mutation.redeliverCallback/1-check-blob', dataSource: 'blobsTable' },
+      { name: 'deliverCallback', code: 'Mutation.redeliverCallback/2-deliver-callback', dataSource: 'deliverCallback' },
+    ],
   },
   {
     typeName: 'Mutation',
