@@ -1,0 +1,298 @@
+// GraphQL over HTTP as AppSync serves it: POST /graphql with JSON {query, variables, operationName},
+// CORS for browsers, authentication before anything else, AppSync's status codes and error shapes,
+// and the fan-out of every successful mutation field to its subscribers.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  execute,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { authenticate, type AuthConfig } from './auth.ts';
+import {
+  formatExecutionError,
+  requestError,
+  validationErrors,
+  variableErrors,
+  type GraphQLResponseBody,
+} from './errors.ts';
+import type { AppSyncLogger } from './logger.ts';
+import type { AppSyncSchema, OperationContext } from './schema.ts';
+import { projectSelectedFields } from './selection.ts';
+
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+const CORS_ALLOW_HEADERS = [
+  'content-type',
+  'x-amz-date',
+  'authorization',
+  'x-api-key',
+  'x-amz-security-token',
+  'x-amz-user-agent',
+  'x-amz-content-sha256',
+].join(', ');
+
+export interface GraphQLEndpointOptions {
+  appSchema: AppSyncSchema;
+  auth: AuthConfig;
+  graphqlPath: string;
+  /** Receives each successful mutation field's result, keyed by field names, selected fields only. */
+  publish(mutationField: string, payload: Record<string, unknown>): Promise<unknown>;
+  logger: AppSyncLogger;
+}
+
+interface GraphQLRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operationName: string | null;
+}
+
+function corsHeaders(res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('access-control-expose-headers', 'x-amzn-requestid, x-amzn-errortype');
+}
+
+function send(res: ServerResponse, status: number, body: GraphQLResponseBody): void {
+  const errorType = status >= 400 ? body.errors?.[0]?.errorType : undefined;
+  if (errorType) res.setHeader('x-amzn-errortype', errorType);
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function headerRecord(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+export function sourceIpOf(req: IncomingMessage): string | null {
+  const address = req.socket.remoteAddress;
+  return address ? address.replace(/^::ffff:/, '') : null;
+}
+
+function queryRecord(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
+  }
+  return query;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readRequest(body: Buffer): GraphQLRequest | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isRecord(json) || typeof json.query !== 'string' || json.query.trim() === '') return null;
+  let variables: unknown = json.variables ?? {};
+  if (typeof variables === 'string') {
+    try {
+      variables = variables.trim() === '' ? {} : JSON.parse(variables);
+    } catch {
+      return null;
+    }
+  }
+  if (variables === null) variables = {};
+  if (!isRecord(variables)) return null;
+  const operationName = typeof json.operationName === 'string' && json.operationName !== '' ? json.operationName : null;
+  return { query: json.query, variables, operationName };
+}
+
+/** Root fields of an operation, fragments expanded (mutation fields in document order). */
+export function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen: Set<string> = new Set(),
+): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
+    const fragment = fragments[selection.name.value];
+    if (!fragment || seen.has(fragment.name.value)) return [];
+    return rootFields(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
+  });
+}
+
+export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  return fragments;
+}
+
+export function createGraphQLHandler(options: GraphQLEndpointOptions) {
+  const { appSchema, auth, graphqlPath, logger } = options;
+
+  async function fanOut(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    data: Record<string, unknown> | null | undefined,
+  ): Promise<void> {
+    if (!data) return;
+    const fragments = fragmentsOf(document);
+    for (const field of rootFields(operation.selectionSet, fragments)) {
+      const value = data[field.alias?.value ?? field.name.value];
+      if (!isRecord(value)) continue;
+      const payload = projectSelectedFields(value, field.selectionSet, fragments);
+      if (!isRecord(payload)) continue;
+      try {
+        await options.publish(field.name.value, payload);
+      } catch (error) {
+        logger.error('publishing a mutation result failed', {
+          mutation: field.name.value,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+    const body = await readBody(req);
+    if (body === null) {
+      send(res, 413, requestError('PayloadTooLargeException', 'Request body is too large.'));
+      return 413;
+    }
+    const headers = headerRecord(req);
+    const authentication = await authenticate(
+      auth,
+      { method: req.method ?? 'POST', path: url.pathname, query: queryRecord(url), headers, body },
+      sourceIpOf(req),
+    );
+    if (!authentication.ok) {
+      send(res, 401, requestError('UnauthorizedException', authentication.message));
+      return 401;
+    }
+    if (body.length === 0) {
+      send(res, 400, requestError('MalformedHttpRequestException', 'Request body is empty.'));
+      return 400;
+    }
+    const request = readRequest(body);
+    let document: DocumentNode | null = null;
+    if (request) {
+      try {
+        document = parse(request.query);
+      } catch {
+        document = null;
+      }
+    }
+    if (!request || !document) {
+      send(res, 400, requestError('MalformedHttpRequestException', 'Unable to parse GraphQL query.'));
+      return 400;
+    }
+    const invalid = validationErrors(appSchema.schema, document);
+    if (invalid.length > 0) {
+      send(res, 200, { data: null, errors: invalid });
+      return 200;
+    }
+    const operation = getOperationAST(document, request.operationName);
+    if (!operation) {
+      const message = request.operationName
+        ? `Unknown operation named '${request.operationName}'.`
+        : 'Must provide operation name if query contains multiple operations.';
+      send(res, 400, requestError('BadRequestException', message));
+      return 400;
+    }
+    if (operation.operation === 'subscription') {
+      send(res, 400, requestError('UnsupportedOperation', 'subscription not supported through the HTTP channel; use the realtime endpoint'));
+      return 400;
+    }
+    const coerced = getVariableValues(appSchema.schema, operation.variableDefinitions ?? [], request.variables);
+    if (coerced.errors) {
+      send(res, 200, { data: null, errors: variableErrors(coerced.errors) });
+      return 200;
+    }
+    const context: OperationContext = {
+      caller: authentication.caller,
+      headers,
+      phase: 'execute',
+      appendedErrors: [],
+    };
+    const result = await execute({
+      schema: appSchema.schema,
+      document,
+      contextValue: context,
+      variableValues: request.variables,
+      operationName: request.operationName,
+    });
+    const errors = [...(result.errors ?? []).map(formatExecutionError), ...context.appendedErrors];
+    if (operation.operation === 'mutation') await fanOut(document, operation, result.data);
+    send(res, 200, errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
+    logger.debug('graphql operation', {
+      operation: operation.operation,
+      operationName: operation.name?.value ?? null,
+      authMode: authentication.caller.mode,
+      errors: errors.length,
+    });
+    return 200;
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-requestid', requestId);
+    corsHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let status = 500;
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(200, {
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': CORS_ALLOW_HEADERS,
+          'access-control-max-age': '86400',
+          'content-length': '0',
+        });
+        res.end();
+        status = 200;
+      } else if (url.pathname !== graphqlPath) {
+        send(res, 404, requestError('NotFoundException', `No GraphQL endpoint at ${url.pathname}; POST to ${graphqlPath}.`));
+        status = 404;
+      } else if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST, OPTIONS');
+        send(res, 405, requestError('MethodNotAllowedException', 'Only POST is supported; send {"query": ...} as JSON.'));
+        status = 405;
+      } else {
+        status = await handleGraphQL(req, res, url);
+      }
+    } catch (error) {
+      logger.error('graphql request failed', { error: error instanceof Error ? error.stack : String(error) });
+      if (!res.headersSent) send(res, 500, requestError('InternalFailure', 'An internal failure occurred.'));
+    } finally {
+      logger.info('http request', {
+        method: req.method,
+        path: url.pathname,
+        status,
+        durationMs: Date.now() - started,
+        requestId,
+      });
+    }
+  };
+}

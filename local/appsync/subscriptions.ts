@@ -1,0 +1,128 @@
+// Registered subscriptions and the fan-out of mutation results to them, as AppSync does it:
+// a mutation listed in a subscription field's @aws_subscribe(mutations: [...]) reaches every subscriber of that
+// field whose arguments (those it set) equal the same-named fields of the result, and whose enhanced filter
+// (extensions.setSubscriptionFilter) matches. Each subscriber gets the result rendered through its own
+// selection set, from the fields the mutation selected only.
+import { isDeepStrictEqual } from 'node:util';
+import { execute, type DocumentNode } from 'graphql';
+import type { Caller } from './auth.ts';
+import { formatExecutionError, type GraphQLResponseBody } from './errors.ts';
+import type { AppSyncLogger } from './logger.ts';
+import type { SubscriptionFilter } from './runtime/types.ts';
+import type { AppSyncSchema, OperationContext } from './schema.ts';
+
+export type FilterMatcher = (filter: SubscriptionFilter, payload: Record<string, unknown>) => boolean;
+
+export interface Subscriber {
+  connectionId: string;
+  id: string;
+  fieldName: string;
+  /** Arguments the client set (non-null), for AppSync's argument-based filtering. */
+  arguments: Record<string, unknown>;
+  filter: SubscriptionFilter | null;
+  document: DocumentNode;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  caller: Caller;
+  headers: Record<string, string>;
+  send(message: { type: 'data'; id: string; payload: GraphQLResponseBody }): void;
+}
+
+function argumentsMatch(args: Record<string, unknown>, payload: Record<string, unknown>): boolean {
+  return Object.entries(args).every(([name, expected]) => {
+    const actual = payload[name];
+    if (isDeepStrictEqual(actual, expected)) return true;
+    // ID arguments arrive as strings; a result may carry the same id as a number.
+    return (
+      (typeof actual === 'number' || typeof actual === 'string') &&
+      (typeof expected === 'number' || typeof expected === 'string') &&
+      String(actual) === String(expected)
+    );
+  });
+}
+
+export class SubscriptionRegistry {
+  private readonly byField = new Map<string, Map<string, Subscriber>>();
+
+  constructor(
+    private readonly appSchema: AppSyncSchema,
+    private readonly matchesFilter: FilterMatcher,
+    private readonly logger: AppSyncLogger,
+  ) {}
+
+  private static key(connectionId: string, id: string): string {
+    return `${connectionId}\u0000${id}`;
+  }
+
+  add(subscriber: Subscriber): void {
+    const subscribers = this.byField.get(subscriber.fieldName) ?? new Map<string, Subscriber>();
+    subscribers.set(SubscriptionRegistry.key(subscriber.connectionId, subscriber.id), subscriber);
+    this.byField.set(subscriber.fieldName, subscribers);
+  }
+
+  remove(connectionId: string, id: string): boolean {
+    let removed = false;
+    for (const subscribers of this.byField.values()) {
+      removed = subscribers.delete(SubscriptionRegistry.key(connectionId, id)) || removed;
+    }
+    return removed;
+  }
+
+  removeConnection(connectionId: string): void {
+    for (const subscribers of this.byField.values()) {
+      for (const [key, subscriber] of subscribers) {
+        if (subscriber.connectionId === connectionId) subscribers.delete(key);
+      }
+    }
+  }
+
+  get size(): number {
+    let count = 0;
+    for (const subscribers of this.byField.values()) count += subscribers.size;
+    return count;
+  }
+
+  /**
+   * Fans out one mutation result. `payload` is keyed by field names and holds only what the mutation selected.
+   * Returns how many subscribers received it.
+   */
+  async publish(mutationField: string, payload: Record<string, unknown>): Promise<number> {
+    let delivered = 0;
+    for (const fieldName of this.appSchema.subscriptionsByMutation.get(mutationField) ?? []) {
+      for (const subscriber of [...(this.byField.get(fieldName)?.values() ?? [])]) {
+        if (!argumentsMatch(subscriber.arguments, payload)) continue;
+        if (subscriber.filter && !this.matchesFilter(subscriber.filter, payload)) continue;
+        try {
+          subscriber.send({ type: 'data', id: subscriber.id, payload: await this.render(subscriber, payload) });
+          delivered += 1;
+        } catch (error) {
+          this.logger.error('subscription delivery failed', {
+            subscriptionId: subscriber.id,
+            field: fieldName,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+    }
+    return delivered;
+  }
+
+  private async render(subscriber: Subscriber, payload: Record<string, unknown>): Promise<GraphQLResponseBody> {
+    const context: OperationContext = {
+      caller: subscriber.caller,
+      headers: subscriber.headers,
+      phase: 'deliver',
+      appendedErrors: [],
+    };
+    const result = await execute({
+      schema: this.appSchema.schema,
+      document: subscriber.document,
+      rootValue: { [subscriber.fieldName]: payload },
+      contextValue: context,
+      variableValues: subscriber.variables,
+      operationName: subscriber.operationName,
+    });
+    const errors = [...(result.errors ?? []).map(formatExecutionError), ...context.appendedErrors];
+    return errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null };
+  }
+}
