@@ -1,0 +1,96 @@
+import {
+  DetectLabelsCommand, ImageTooLargeException, InvalidImageFormatException, InvalidParameterException,
+  InvalidS3ObjectException, RekognitionClient,
+} from '@aws-sdk/client-rekognition';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLabeller, type Labeller } from '../../../local/rekognition/labeller.ts';
+import { startRekognitionServer, type RekognitionServer } from '../../../local/rekognition/server.ts';
+import { fixture } from './fixtures.ts';
+
+describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () => {
+  const objects = new Map<string, Uint8Array>([
+    ['photos/uploads/chelsea.png', fixture('chelsea.png')],
+    ['photos/uploads/truncated.jpg', fixture('truncated.jpg')],
+  ]);
+  const requestedVersions: Array<string | undefined> = [];
+  let labeller: Labeller;
+  let server: RekognitionServer;
+  let client: RekognitionClient;
+
+  beforeAll(async () => {
+    labeller = createLabeller({ workers: 1 });
+    server = await startRekognitionServer({
+      labeller,
+      async getObject(bucket, key, version) {
+        requestedVersions.push(version);
+        const bytes = objects.get(`${bucket}/${key}`);
+        if (!bytes) throw new Error('NoSuchKey');
+        return bytes;
+      },
+    });
+    client = new RekognitionClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.close();
+    await labeller.close();
+  });
+
+  it('labels image bytes sent inline', async () => {
+    const result = await client.send(new DetectLabelsCommand({ Image: { Bytes: fixture('coffee.png') }, MaxLabels: 3 }));
+    expect(result.LabelModelVersion).toBe('local-centernet-1.0');
+    expect(result.Labels?.[0]).toMatchObject({ Name: 'Cup', Instances: [expect.objectContaining({ BoundingBox: expect.any(Object) })] });
+    expect(result.Labels?.length).toBeLessThanOrEqual(3);
+  });
+
+  it('labels an S3 object read through getObject, passing its version', async () => {
+    const result = await client.send(new DetectLabelsCommand({
+      Image: { S3Object: { Bucket: 'photos', Name: 'uploads/chelsea.png', Version: 'v1' } },
+      MinConfidence: 70,
+    }));
+    expect(result.Labels?.map((l) => l.Name)).toEqual(expect.arrayContaining(['Cat', 'Pet', 'Mammal', 'Animal']));
+    expect(requestedVersions).toContain('v1');
+  });
+
+  it.each([
+    ['a missing S3 object', { S3Object: { Bucket: 'photos', Name: 'uploads/nothing.png' } }, InvalidS3ObjectException],
+    ['a truncated JPEG in S3', { S3Object: { Bucket: 'photos', Name: 'uploads/truncated.jpg' } }, InvalidImageFormatException],
+    ['bytes that are not an image', { Bytes: new TextEncoder().encode('plain text') }, InvalidImageFormatException],
+    ['an image with neither bytes nor S3 object', {}, InvalidParameterException],
+  ])('turns %s into the SDK\'s typed exception', async (_what, image, type) => {
+    const error = await client.send(new DetectLabelsCommand({ Image: image })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses a body larger than a 15 MB image could make with ImageTooLargeException', async () => {
+    const error = await client.send(new DetectLabelsCommand({ Image: { Bytes: new Uint8Array(16 * 1024 * 1024) } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageTooLargeException);
+  });
+
+  it('answers an operation it does not serve with UnknownOperationException', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectFaces' },
+      body: '{}',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException', message: expect.any(String) });
+  });
+
+  it('answers a body that is not JSON with SerializationException', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels' },
+      body: 'not json',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+});
