@@ -29,8 +29,6 @@ export interface BlobRecord {
   id: string;
   entity: typeof BLOB_ENTITY;
   status: StoredBlobStatus;
-  /** S3 key of the upload: `{stage}/{id}`. */
-  objectKey: string;
   contentType: string;
   /** Declared at create time, signed into the upload URL. */
   contentLength?: number;
