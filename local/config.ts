@@ -1,0 +1,201 @@
+// Settings of the offline local cloud: ports, data directory, names, local credentials and secrets.
+// Every value has a default; environment variables override the defaults and command-line flags
+// override both (docs/local-cloud.md lists them all).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LogFormat } from './log.ts';
+
+export interface LocalCloudPorts {
+  /** GraphQL over HTTP (and the realtime WebSocket beside it, and the demo page at `/`). */
+  graphql: number;
+  /** The same over HTTPS / WSS with a self-signed certificate (Amplify insists on wss://). */
+  graphqlHttps: number;
+  s3: number;
+  dynamodb: number;
+  rekognition: number;
+}
+
+export const DEFAULT_PORTS: Readonly<LocalCloudPorts> = {
+  graphql: 20002,
+  graphqlHttps: 20003,
+  s3: 4569,
+  dynamodb: 4567,
+  rekognition: 4570,
+};
+
+/** Ports 0 everywhere: each server takes a free port (tests). */
+export const FREE_PORTS: Readonly<LocalCloudPorts> = { graphql: 0, graphqlHttps: 0, s3: 0, dynamodb: 0, rekognition: 0 };
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = '.data';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_STAGE = 'local';
+export const LOCAL_TABLE_NAME = 'image-labels-local-blobs';
+export const LOCAL_BUCKET_NAME = 'image-labels-local-uploads';
+export const DEFAULT_TTL_SWEEP_SECONDS = 30;
+export const DEFAULT_LABELLER_WORKERS = 1;
+
+/**
+ * The one key pair the local cloud accepts for SigV4 (S3, AppSync IAM, DynamoDB, Rekognition).
+ * Well known and not secret: anything on this machine may use it, nothing else can reach it
+ * (the servers listen on 127.0.0.1 by default).
+ */
+export const LOCAL_CREDENTIALS: { readonly accessKeyId: string; readonly secretAccessKey: string } = {
+  accessKeyId: 'LOCALCLOUDACCESSKEY',
+  secretAccessKey: 'LOCALCLOUDSECRETKEY',
+};
+
+/** A fresh copy for an SDK client: the SDK writes bookkeeping into the credentials object it is given. */
+export function localCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  return { ...LOCAL_CREDENTIALS };
+}
+
+/** Generated on first start and kept in the data directory, so clients keep working across restarts. */
+export interface LocalSecrets {
+  /** AppSync-style API key (`da2-…`). */
+  apiKey: string;
+  /** Standard Webhooks signing secret (`whsec_<base64>`) for callbacks. */
+  webhookSecret: string;
+}
+
+const SECRETS_FILE = 'local-cloud.json';
+
+function newApiKey(): string {
+  // AppSync API keys read `da2-` followed by 26 lowercase base-32 characters.
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const bytes = randomBytes(26);
+  return 'da2-' + Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function newWebhookSecret(): string {
+  return 'whsec_' + randomBytes(32).toString('base64');
+}
+
+function isSecrets(value: unknown): value is LocalSecrets {
+  const record = value as Partial<LocalSecrets> | null;
+  return typeof record?.apiKey === 'string' && record.apiKey.length > 0 &&
+    typeof record.webhookSecret === 'string' && record.webhookSecret.startsWith('whsec_');
+}
+
+/** Reads `<dataDir>/local-cloud.json`, creating it (mode 0600) on first use. */
+export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets & { created: boolean }> {
+  const file = join(dataDir, SECRETS_FILE);
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (isSecrets(parsed)) {
+      return { apiKey: parsed.apiKey, webhookSecret: parsed.webhookSecret, created: false };
+    }
+    throw new Error(`${file} is not a local cloud secrets file (expected apiKey and webhookSecret); move it away to start afresh`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw error;
+    }
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secrets: LocalSecrets = { apiKey: newApiKey(), webhookSecret: newWebhookSecret() };
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  await rename(temporary, file);
+  return { ...secrets, created: true };
+}
+
+/** Everything `npm start` needs to know, after defaults, environment and flags. */
+export interface StartSettings {
+  dataDir: string;
+  host: string;
+  ports: LocalCloudPorts;
+  labellerWorkers: number;
+  ttlSweepSeconds: number;
+  logFormat: LogFormat | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export type StartCommand = { kind: 'start'; settings: StartSettings } | { kind: 'help'; text: string };
+
+export const USAGE = `Usage: npm start -- [options]
+
+Runs the whole service offline: GraphQL (AppSync), S3, DynamoDB, Rekognition and the Lambda handlers.
+
+Options (environment variable in brackets):
+  --data-dir <dir>          where data persists between restarts [DATA_DIR] (default .data)
+  --host <address>          address every server listens on [HOST] (default 127.0.0.1)
+  --port <n>                GraphQL over HTTP, realtime and the demo page [PORT] (default 20002)
+  --https-port <n>          GraphQL over HTTPS/WSS, self-signed [HTTPS_PORT] (default 20003)
+  --s3-port <n>             S3 endpoint [S3_PORT] (default 4569)
+  --dynamodb-port <n>       DynamoDB endpoint [DYNAMODB_PORT] (default 4567)
+  --rekognition-port <n>    Rekognition endpoint [REKOGNITION_PORT] (default 4570)
+  --labeller-workers <n>    image model workers [LABELLER_WORKERS] (default 1)
+  --ttl-sweep-seconds <n>   how often expired DynamoDB items are deleted [TTL_SWEEP_SECONDS] (default 30)
+  --log-format <f>          pretty or json [LOG_FORMAT] (default: pretty on a terminal, json otherwise)
+  --log-level <l>           debug, info, warn or error [LOCAL_LOG_LEVEL] (default info)
+  -h, --help                this text
+`;
+
+function integerSetting(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Parses command-line flags (argv without node and the script) over environment variables. */
+export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartCommand {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'data-dir': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'https-port': { type: 'string' },
+      's3-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      'rekognition-port': { type: 'string' },
+      'labeller-workers': { type: 'string' },
+      'ttl-sweep-seconds': { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    return { kind: 'help', text: USAGE };
+  }
+  const port = (flag: string | undefined, variable: string, fallback: number) =>
+    integerSetting(flag !== undefined ? `--${variable.toLowerCase().replace(/_/g, '-')}` : variable, flag ?? env[variable], fallback, 0, 65535);
+
+  const logFormat = values['log-format'] ?? env.LOG_FORMAT;
+  if (logFormat !== undefined && logFormat !== 'pretty' && logFormat !== 'json') {
+    throw new Error(`log format must be pretty or json, got "${logFormat}"`);
+  }
+  const logLevel = (values['log-level'] ?? env.LOCAL_LOG_LEVEL ?? 'info').toLowerCase();
+  if (logLevel !== 'debug' && logLevel !== 'info' && logLevel !== 'warn' && logLevel !== 'error') {
+    throw new Error(`log level must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  return {
+    kind: 'start',
+    settings: {
+      dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? DEFAULT_DATA_DIR),
+      host: values.host ?? env.HOST ?? DEFAULT_HOST,
+      ports: {
+        graphql: port(values.port, 'PORT', DEFAULT_PORTS.graphql),
+        graphqlHttps: port(values['https-port'], 'HTTPS_PORT', DEFAULT_PORTS.graphqlHttps),
+        s3: port(values['s3-port'], 'S3_PORT', DEFAULT_PORTS.s3),
+        dynamodb: port(values['dynamodb-port'], 'DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+        rekognition: port(values['rekognition-port'], 'REKOGNITION_PORT', DEFAULT_PORTS.rekognition),
+      },
+      labellerWorkers: integerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, DEFAULT_LABELLER_WORKERS, 1, 16),
+      ttlSweepSeconds: integerSetting('TTL sweep seconds', values['ttl-sweep-seconds'] ?? env.TTL_SWEEP_SECONDS, DEFAULT_TTL_SWEEP_SECONDS, 1, 86_400),
+      logFormat,
+      logLevel,
+    },
+  };
+}

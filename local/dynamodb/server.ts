@@ -1,0 +1,92 @@
+// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk,
+// with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { Logger } from '../log.ts';
+import { ensureBlobsTable } from './table.ts';
+import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
+
+export interface DynamoDbOptions {
+  /** The local cloud's data directory: the database lives in `<dataDir>/dynamodb`. */
+  dataDir: string;
+  host: string;
+  /** 0 takes a free port. */
+  port: number;
+  tableName: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Seconds between TTL sweeps. */
+  ttlSweepSeconds: number;
+  logger: Logger;
+}
+
+export interface LocalDynamoDb {
+  endpoint: string;
+  port: number;
+  /** A client for the local cloud's own use (TTL sweeper, resolver runtime). */
+  client: DynamoDBClient;
+  ttl: TtlSweeper;
+  close(): Promise<void>;
+}
+
+export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDynamoDb> {
+  const { logger } = options;
+  const path = join(options.dataDir, 'dynamodb');
+  await mkdir(path, { recursive: true });
+
+  // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  const closeServer = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+  const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 3 });
+  let ttl: TtlSweeper;
+  try {
+    // LevelDB opens lazily: the first request tells whether the directory is usable (and not locked by another run).
+    await client.send(new ListTablesCommand({})).catch((error: unknown) => {
+      const message = (error as Error).message ?? String(error);
+      throw new Error(`cannot open the DynamoDB data in ${path} (is another local cloud using this --data-dir?): ${message}`);
+    });
+    const { created } = await ensureBlobsTable(client, options.tableName);
+    logger.info(created ? 'created table' : 'table ready', { table: options.tableName, endpoint });
+    ttl = startTtlSweeper({
+      client,
+      tableName: options.tableName,
+      keyAttributes: ['id'],
+      ttlAttribute: 'expiresAt',
+      intervalSeconds: options.ttlSweepSeconds,
+      logger,
+    });
+  } catch (error) {
+    client.destroy();
+    await closeServer();
+    throw error;
+  }
+
+  return {
+    endpoint,
+    port,
+    client,
+    ttl,
+    async close() {
+      await ttl.stop();
+      client.destroy();
+      await closeServer();
+    },
+  };
+}

@@ -1,0 +1,358 @@
+// Local S3: s3rver stores the objects (on disk, in this process); in front of it, the only endpoint
+// clients see checks what s3rver does not: SigV4 signatures (header-signed SDK calls and presigned
+// URLs, with their expiry and signed headers), the declared body hashes, and the bucket's CORS
+// rule for browser uploads. Accepted requests go to s3rver's request handler untouched, body
+// streaming through. Objects created under the notification prefix raise S3's ObjectCreated event.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import AWSAccount from 's3rver/lib/models/account.js';
+import type { Logger } from '../log.ts';
+import { errorXml, s3Error, type S3ErrorSpec } from './errors.ts';
+import {
+  createEventDelivery,
+  nextSequencer,
+  objectCreatedEvent,
+  type EventDelivery,
+  type ObjectCreatedEventName,
+  type S3EventHandler,
+} from './events.ts';
+import { verifySigV4 } from './sigv4.ts';
+import { makeStoreAtomic, type BodyExpectation } from './store.ts';
+
+export interface CorsRule {
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposedHeaders: string[];
+  maxAgeSeconds: number;
+}
+
+/** The rule infra/constructs/upload-bucket.ts puts on the bucket: browsers PUT with presigned URLs. */
+export const UPLOAD_CORS_RULE: CorsRule = {
+  allowedOrigins: ['*'],
+  allowedMethods: ['PUT'],
+  allowedHeaders: ['*'],
+  exposedHeaders: ['ETag'],
+  maxAgeSeconds: 3600,
+};
+
+export interface ObjectCreatedNotification {
+  /** Only keys starting with this raise events (the bucket notification's prefix filter). */
+  prefix: string;
+  /** The notification's id, as S3 puts it in `s3.configurationId`. */
+  configurationId: string;
+  handler: S3EventHandler;
+  /** Waits before Lambda's two retries of a failed asynchronous invocation. Default [1000, 2000]. */
+  retryDelaysMs?: number[];
+}
+
+export interface S3ServerOptions {
+  /** Objects live in `<dataDir>/s3/buckets`, undelivered events in `<dataDir>/s3/events`. */
+  dataDir: string;
+  host: string;
+  /** 0 takes a free port. */
+  port: number;
+  bucket: string;
+  region: string;
+  accountId: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  cors?: CorsRule;
+  notification?: ObjectCreatedNotification;
+  logger: Logger;
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  port: number;
+  bucket: string;
+  /** Resolves when every event raised so far has been handled (or given up on). */
+  eventsIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface RequestContext {
+  requestId: string;
+  hostId: string;
+  sourceIp: string;
+  principalId: string;
+  completesMultipartUpload: boolean;
+}
+
+const CORS_REFUSED = s3Error(403, 'CORSResponse',
+  "This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
+
+function wildcardMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') {
+    return true;
+  }
+  const regex = new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return regex.test(value);
+}
+
+function sourceIpOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function bucketOf(url: string): string {
+  return decodeURIComponent(url.split('?')[0]!.split('/')[1] ?? '');
+}
+
+export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> {
+  const { logger, bucket, credentials } = options;
+  const cors = options.cors ?? UPLOAD_CORS_RULE;
+  const root = join(options.dataDir, 's3');
+  const bucketsDir = join(root, 'buckets');
+  await mkdir(bucketsDir, { recursive: true });
+
+  const expectations = new WeakMap<object, BodyExpectation>();
+  const requests = new AsyncLocalStorage<RequestContext>();
+
+  const s3rver = new S3rver({ directory: bucketsDir, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  makeStoreAtomic(s3rver, {
+    temporaryDir: join(root, 'incoming'),
+    expectationOf: (content) => (content && typeof content === 'object' ? expectations.get(content) : undefined),
+  });
+  // The front has verified the signature; s3rver still wants to know the key.
+  new AWSAccount(options.accountId, 'local').createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  await s3rver.configureBuckets();
+  s3rver.on('error', (error) => {
+    if ((error.status ?? 500) >= 500) {
+      logger.error('s3rver failed a request', { error });
+    }
+  });
+
+  let events: EventDelivery | null = null;
+  const publishes = new Set<Promise<void>>();
+  const notification = options.notification;
+  if (notification) {
+    events = await createEventDelivery({
+      directory: join(root, 'events'),
+      handler: notification.handler,
+      retryDelaysMs: notification.retryDelaysMs ?? [1000, 2000],
+      logger: logger.child('events'),
+    });
+    const delivery = events;
+    s3rver.on('event', (legacy) => {
+      const record = legacy.Records[0];
+      const context = requests.getStore();
+      if (!record || !context || !record.eventName.startsWith('ObjectCreated:')) {
+        return;
+      }
+      const key = record.s3.object.key;
+      if (record.s3.bucket.name !== bucket || !key.startsWith(notification.prefix)) {
+        return;
+      }
+      const eventName: ObjectCreatedEventName = record.eventName === 'ObjectCreated:Copy'
+        ? 'ObjectCreated:Copy'
+        : record.eventName === 'ObjectCreated:Post'
+          ? (context.completesMultipartUpload ? 'ObjectCreated:CompleteMultipartUpload' : 'ObjectCreated:Post')
+          : 'ObjectCreated:Put';
+      const time = new Date();
+      const sequencer = nextSequencer(time.getTime());
+      const publishing = (async () => {
+        // s3rver's copy event carries no ETag: read it from the stored object.
+        let { size, eTag } = record.s3.object;
+        if (eTag === undefined || size === undefined) {
+          const metadata = await s3rver.store.getMetadata(bucket, key);
+          eTag = String(metadata.etag).replace(/"/g, '');
+          size = Number(metadata['content-length']);
+        }
+        await delivery.publish(objectCreatedEvent({
+          eventName,
+          bucket,
+          key,
+          size,
+          eTag,
+          region: options.region,
+          time,
+          sourceIp: context.sourceIp,
+          principalId: context.principalId,
+          bucketOwnerId: `A${options.accountId}`,
+          requestId: context.requestId,
+          hostId: context.hostId,
+          configurationId: notification.configurationId,
+          sequencer,
+        }));
+      })().catch((error: unknown) => logger.error('could not record an ObjectCreated event', { key, error }));
+      // Registered before s3rver answers the upload: once a client has its response, eventsIdle() covers the event.
+      publishes.add(publishing);
+      void publishing.finally(() => publishes.delete(publishing));
+    });
+  }
+
+  const handleStored = s3rver.callback();
+
+  function corsHeaders(res: ServerResponse, origin: string): void {
+    res.setHeader('Access-Control-Allow-Origin', cors.allowedOrigins.includes('*') ? '*' : origin);
+    res.setHeader('Access-Control-Allow-Methods', cors.allowedMethods.join(', '));
+    if (cors.exposedHeaders.length > 0) {
+      res.setHeader('Access-Control-Expose-Headers', cors.exposedHeaders.join(', '));
+    }
+    res.setHeader('Access-Control-Max-Age', String(cors.maxAgeSeconds));
+    res.setHeader('Vary', 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method');
+  }
+
+  function corsAllows(origin: string, method: string): boolean {
+    return cors.allowedOrigins.some((pattern) => wildcardMatch(pattern, origin)) &&
+      cors.allowedMethods.includes(method.toUpperCase());
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, error: S3ErrorSpec, requestId: string, hostId: string): void {
+    const body = req.method === 'HEAD' ? '' : errorXml(error, requestId, hostId);
+    res.statusCode = error.status;
+    res.setHeader('Content-Type', 'application/xml');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  }
+
+  function preflight(req: IncomingMessage, res: ServerResponse, requestId: string, hostId: string): void {
+    const origin = req.headers.origin;
+    const method = req.headers['access-control-request-method'];
+    if (!origin) {
+      send(req, res, s3Error(400, 'BadRequest', 'Insufficient information. Origin request header needed.'), requestId, hostId);
+      return;
+    }
+    if (!method) {
+      send(req, res, s3Error(400, 'BadRequest', 'Invalid Access-Control-Request-Method: null'), requestId, hostId);
+      return;
+    }
+    if (bucketOf(req.url ?? '/') !== bucket) {
+      send(req, res, s3Error(403, 'CORSResponse', 'CORS is not enabled for this bucket.'), requestId, hostId);
+      return;
+    }
+    const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+    const headersAllowed = requested.every((name) => cors.allowedHeaders.some((pattern) => wildcardMatch(pattern, name)));
+    if (!corsAllows(origin, method) || !headersAllowed) {
+      send(req, res, CORS_REFUSED, requestId, hostId);
+      return;
+    }
+    corsHeaders(res, origin);
+    if (requested.length > 0) {
+      res.setHeader('Access-Control-Allow-Headers', requested.join(', '));
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Length', 0);
+    res.end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const hostId = randomBytes(48).toString('base64');
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0];
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', hostId);
+    res.once('finish', () => {
+      const status = res.statusCode;
+      const level = status >= 500 ? 'error' : status === 403 ? 'warn' : status >= 400 || method === 'PUT' || method === 'POST' || method === 'DELETE' ? 'info' : 'debug';
+      // Never the query: a presigned URL's signature is a credential.
+      logger[level](`${method} ${path} ${status}`, { ms: Date.now() - started, requestId });
+    });
+
+    if (method === 'OPTIONS') {
+      preflight(req, res, requestId, hostId);
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin && corsAllows(origin, method)) {
+      corsHeaders(res, origin);
+    }
+
+    const verification = await verifySigV4(
+      { method, url: req.url ?? '/', rawHeaders: req.rawHeaders },
+      { region: options.region, secretFor: (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined) },
+    );
+    if (!verification.ok) {
+      if (expectsContinue) {
+        // The client holds the body back until 100 Continue, which it will not get.
+        res.setHeader('Connection', 'close');
+      }
+      send(req, res, verification.error, requestId, hostId);
+      return;
+    }
+    if (verification.payloadHash.startsWith('STREAMING-')) {
+      send(req, res, s3Error(501, 'NotImplemented',
+        'The local S3 does not decode aws-chunked bodies: sign the payload (SHA-256) or send UNSIGNED-PAYLOAD (requestChecksumCalculation: WHEN_REQUIRED).'), requestId, hostId);
+      return;
+    }
+    const expectation: BodyExpectation = {};
+    if (/^[0-9a-f]{64}$/i.test(verification.payloadHash)) {
+      expectation.sha256 = verification.payloadHash;
+    }
+    const contentMd5 = req.headers['content-md5'];
+    if (typeof contentMd5 === 'string') {
+      expectation.md5 = contentMd5;
+    }
+    expectations.set(req, expectation);
+    if (expectsContinue) {
+      res.writeContinue();
+    }
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    requests.run({
+      requestId,
+      hostId,
+      sourceIp: sourceIpOf(req),
+      principalId: `AWS:${verification.accessKeyId}`,
+      completesMultipartUpload: method === 'POST' && query.has('uploadId'),
+    }, () => handleStored(req, res));
+  }
+
+  const server = createServer();
+  const dispatch = (expectsContinue: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
+      logger.error('request failed', { method: req.method, error });
+      if (!res.headersSent) {
+        send(req, res, s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), '0', '0');
+      } else {
+        res.destroy();
+      }
+    });
+  };
+  server.on('request', dispatch(false));
+  server.on('checkContinue', dispatch(true));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  logger.info('bucket ready', { bucket, endpoint });
+  if (events) {
+    await events.resumePending();
+  }
+
+  return {
+    endpoint,
+    port,
+    bucket,
+    eventsIdle: async () => {
+      while (publishes.size > 0) {
+        await Promise.all([...publishes]);
+      }
+      await events?.idle();
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests in progress get a moment to finish; idle keep-alive connections go now.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(timer);
+      await Promise.all([...publishes]);
+      await events?.close();
+      s3rver.logger.exceptions.unhandle();
+      s3rver.logger.close();
+    },
+  };
+}
