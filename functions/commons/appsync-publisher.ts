@@ -1,0 +1,161 @@
+// Publishes a final blob through the IAM-only `publishBlobResult` mutation, so that AppSync fires `labelsReady`.
+// The request is signed with SigV4 (service `appsync`) using the function's own credentials.
+// Subscribers receive only the fields the mutation selects: the selection below is every field of Blob
+// (a test checks it against schema.graphql).
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { type BlobRecord, toBlob } from '../../domain/blob.ts';
+import type { Blob, BlobResultInput, MutationPublishBlobResultArgs } from '../../generated/graphql.ts';
+import { PublishError } from './errors.ts';
+
+export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
+  mutation PublishBlobResult($input: BlobResultInput!) {
+    publishBlobResult(input: $input) {
+      id
+      status
+      contentType
+      size
+      minConfidence
+      maxLabels
+      labels {
+        name
+        confidence
+        parents
+        aliases
+        categories
+        instances {
+          confidence
+          boundingBox {
+            left
+            top
+            width
+            height
+          }
+        }
+      }
+      error {
+        code
+        message
+        retryable
+      }
+      callback {
+        url
+        status
+        attempts
+        lastAttemptAt
+        lastError
+        deliveredAt
+      }
+      createdAt
+      updatedAt
+      uploadExpiresAt
+      labelledAt
+    }
+  }
+`;
+
+export interface BlobPublisher {
+  publish(record: BlobRecord): Promise<Blob>;
+}
+
+type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+
+export interface AppSyncPublisherOptions {
+  graphqlUrl: string;
+  region: string;
+  /** Defaults to the SDK's chain (the Lambda role's credentials). */
+  credentials?: Credentials;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+interface GraphQLResponse {
+  data?: { publishBlobResult?: Blob | null } | null;
+  errors?: Array<{ message: string; errorType?: string }>;
+}
+
+export function createAppSyncPublisher(options: AppSyncPublisherOptions): BlobPublisher {
+  const url = new URL(options.graphqlUrl);
+  const signer = new SignatureV4({
+    service: 'appsync',
+    region: options.region,
+    credentials: options.credentials ?? defaultProvider(),
+    sha256: Sha256,
+  });
+  const send = options.fetch ?? fetch;
+  const now = options.now ?? (() => new Date());
+
+  return {
+    async publish(record) {
+      const variables: MutationPublishBlobResultArgs = { input: toBlobResultInput(record, now()) };
+      const body = JSON.stringify({ query: PUBLISH_BLOB_RESULT, operationName: 'PublishBlobResult', variables });
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port === '' ? undefined : Number(url.port),
+        path: url.pathname,
+        query: {},
+        // `host` is signed; fetch sends the same value (url.host) by itself.
+        headers: { host: url.host, 'content-type': 'application/json' },
+        body,
+      });
+      const { host: _host, ...headers } = signed.headers;
+      let response: Response;
+      try {
+        response = await send(url, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+      } catch (error) {
+        throw new PublishError(`publishBlobResult could not be sent: ${error instanceof Error ? error.message : String(error)}`, 0);
+      }
+      const result = await readJson(response);
+      const errors = result?.errors ?? [];
+      if (!response.ok || errors.length > 0 || !result?.data?.publishBlobResult) {
+        const detail = errors.map((error) => `${error.errorType ?? 'Error'}: ${error.message}`).join('; ');
+        throw new PublishError(
+          `publishBlobResult failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+          response.status,
+          errors,
+        );
+      }
+      return result.data.publishBlobResult;
+    },
+  };
+}
+
+/** The mutation's input: the blob as readers see it (toBlob), in the input type's shape. */
+export function toBlobResultInput(record: BlobRecord, now: Date): BlobResultInput {
+  const blob = toBlob(record, now.toISOString());
+  if (blob === null) {
+    throw new PublishError(`Record ${record.id} is not a blob`, 0);
+  }
+  return {
+    id: blob.id,
+    status: blob.status,
+    contentType: blob.contentType,
+    size: blob.size,
+    minConfidence: blob.minConfidence,
+    maxLabels: blob.maxLabels,
+    labels: blob.labels,
+    error: blob.error,
+    callback: blob.callback,
+    createdAt: blob.createdAt,
+    updatedAt: blob.updatedAt,
+    uploadExpiresAt: blob.uploadExpiresAt,
+    labelledAt: blob.labelledAt,
+  };
+}
+
+async function readJson(response: Response): Promise<GraphQLResponse | undefined> {
+  try {
+    return (await response.json()) as GraphQLResponse;
+  } catch {
+    return undefined;
+  }
+}

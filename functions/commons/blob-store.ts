@@ -1,0 +1,262 @@
+// Every DynamoDB read and write of blob records by the functions.
+// Each state change is one conditional UpdateItem on the state it leaves, so a duplicated S3 event, a retried
+// Lambda or a late attempt whose lease was taken over cannot process twice or move a final state back.
+//
+//   PENDING_UPLOAD ──startProcessing──▶ PROCESSING ──markLabelled──▶ LABELLED
+//   PROCESSING (lease passed) ──startProcessing──▶ PROCESSING (taken over)
+//   PROCESSING ──markRejected──▶ REJECTED        PROCESSING ──markFailed──▶ FAILED
+//   PROCESSING ──releaseLease──▶ PROCESSING (free to be taken over at once, when an attempt gives up for a retry)
+//   LABELLED | FAILED | REJECTED ──recordCallbackAttempt──▶ same state, callback updated
+//
+// The lease is the `processingStartedAt` written by startProcessing: later transitions of that attempt are
+// conditional on it, so only the attempt holding the lease can finish the record.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
+import type { BlobError, CallbackStatus, Label } from '../../generated/graphql.ts';
+import { DomainError, fromAwsError, isConditionalCheckFailed } from './errors.ts';
+
+export type StartProcessingResult =
+  | { started: true; record: BlobRecord; lease: string; tookOver: boolean }
+  /**
+   * Nothing to do: the record is missing, already being processed under a live lease, or final.
+   * `currentStatus` is what DynamoDB reported with the refusal (null when there is no blob).
+   */
+  | { started: false; currentStatus: string | null };
+
+export interface CallbackAttempt {
+  status: CallbackStatus;
+  at: Date;
+  /** Why the attempt did not deliver; absent when delivered. */
+  error?: string;
+}
+
+type Item = Record<string, unknown>;
+
+const FINAL: readonly StoredBlobStatus[] = ['LABELLED', 'FAILED', 'REJECTED'];
+
+export class BlobStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The blob record, or null when there is none (idempotency records in the same table are not blobs). */
+  async get(id: string): Promise<BlobRecord | null> {
+    try {
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+      return toRecord(Item);
+    } catch (error) {
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+
+  /**
+   * PENDING_UPLOAD → PROCESSING, or takes over a PROCESSING record whose lease has passed (a crashed or timed-out
+   * attempt). Removes the TTL: an uploaded blob is kept. Anything else is not an error: the caller skips.
+   */
+  async startProcessing(id: string, now: Date, leaseSeconds: number): Promise<StartProcessingResult> {
+    const lease = now.toISOString();
+    const leaseCutoff = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET #status = :processing, processingStartedAt = :lease, updatedAt = :lease REMOVE expiresAt',
+          ConditionExpression:
+            'entity = :blob AND (#status = :pending OR (#status = :processing AND ' +
+            '(attribute_not_exists(processingStartedAt) OR processingStartedAt < :leaseCutoff)))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':processing': 'PROCESSING',
+            ':pending': 'PENDING_UPLOAD',
+            ':blob': BLOB_ENTITY,
+            ':lease': lease,
+            ':leaseCutoff': leaseCutoff,
+          },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const previous = toRecord(Attributes);
+      if (previous === null) {
+        throw new DomainError('InternalError', `UpdateItem on blob ${id} returned no previous record`);
+      }
+      const record: BlobRecord = { ...previous, status: 'PROCESSING', processingStartedAt: lease, updatedAt: lease };
+      delete record.expiresAt;
+      return { started: true, record, lease, tookOver: previous.status === 'PROCESSING' };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        return { started: false, currentStatus: statusOfRefusal(error) };
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+
+  markLabelled(id: string, lease: string, result: { labels: Label[]; size: number; now: Date }): Promise<BlobRecord> {
+    return this.finish(id, lease, 'LABELLED', result.now, {
+      set: { labels: result.labels, size: result.size, labelledAt: result.now.toISOString() },
+      remove: ['error'],
+    });
+  }
+
+  markRejected(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<BlobRecord> {
+    return this.finish(id, lease, 'REJECTED', result.now, {
+      set: { error: result.error, size: result.size },
+      remove: ['labels'],
+    });
+  }
+
+  markFailed(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<BlobRecord> {
+    return this.finish(id, lease, 'FAILED', result.now, {
+      set: { error: result.error, size: result.size },
+      remove: ['labels'],
+    });
+  }
+
+  /** Gives the lease up, so that a retry of this invocation can take the record over without waiting for it to pass. */
+  async releaseLease(id: string, lease: string, now: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt',
+          ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':processing': 'PROCESSING', ':lease': lease, ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        return; // Someone else holds it now: nothing to give up.
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+
+  /** Counts one delivery attempt on a final blob with a callback, and records its outcome. */
+  async recordCallbackAttempt(id: string, attempt: CallbackAttempt): Promise<BlobRecord> {
+    const at = attempt.at.toISOString();
+    const set = [
+      'callback.#callbackStatus = :callbackStatus',
+      'callback.attempts = if_not_exists(callback.attempts, :zero) + :one',
+      'callback.lastAttemptAt = :at',
+      'updatedAt = :at',
+    ];
+    const values: Item = {
+      ':callbackStatus': attempt.status,
+      ':zero': 0,
+      ':one': 1,
+      ':at': at,
+      ':labelled': 'LABELLED',
+      ':failed': 'FAILED',
+      ':rejected': 'REJECTED',
+    };
+    const remove: string[] = [];
+    if (attempt.error === undefined) {
+      remove.push('callback.lastError');
+    } else {
+      set.push('callback.lastError = :lastError');
+      values[':lastError'] = attempt.error;
+    }
+    if (attempt.status === 'DELIVERED') {
+      set.push('callback.deliveredAt = :at');
+    }
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(callback) AND #status IN (:labelled, :failed, :rejected)',
+          ExpressionAttributeNames: { '#status': 'status', '#callbackStatus': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return requireRecord(id, Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        throw new DomainError('StaleRecord', `Blob ${id} has no callback to record, is not final, or was deleted`, {
+          cause: error,
+        });
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+
+  private async finish(
+    id: string,
+    lease: string,
+    status: Extract<StoredBlobStatus, 'LABELLED' | 'FAILED' | 'REJECTED'>,
+    now: Date,
+    change: { set: Item; remove: string[] },
+  ): Promise<BlobRecord> {
+    const values: Item = { ':status': status, ':processing': 'PROCESSING', ':lease': lease, ':now': now.toISOString() };
+    const names: Record<string, string> = { '#status': 'status' };
+    const set = ['#status = :status', 'updatedAt = :now'];
+    for (const [attribute, value] of Object.entries(change.set)) {
+      if (value === undefined) {
+        continue;
+      }
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      set.push(`#${attribute} = :${attribute}`);
+    }
+    const remove = ['processingStartedAt', ...change.remove.map((attribute) => `#${attribute}`)];
+    for (const attribute of change.remove) {
+      names[`#${attribute}`] = attribute;
+    }
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+          ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return requireRecord(id, Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        throw new DomainError('StaleRecord', `Blob ${id} is no longer PROCESSING under this attempt's lease`, {
+          cause: error,
+        });
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+}
+
+export function isFinalRecord(record: Pick<BlobRecord, 'status'>): boolean {
+  return FINAL.includes(record.status);
+}
+
+function toRecord(item: Item | undefined): BlobRecord | null {
+  if (item === undefined || item.entity !== BLOB_ENTITY || typeof item.id !== 'string') {
+    return null;
+  }
+  // The item was written by the createBlob pipeline and the functions, in BlobRecord's shape.
+  return item as unknown as BlobRecord;
+}
+
+/** The `status` of the item returned with a ConditionalCheckFailedException (ReturnValuesOnConditionCheckFailure). */
+function statusOfRefusal(error: unknown): string | null {
+  // The exception carries the item in DynamoDB's wire format: { status: { S: 'LABELLED' } }.
+  const item = (error as { Item?: Record<string, { S?: unknown } | undefined> }).Item;
+  const status = item?.status?.S;
+  return typeof status === 'string' ? status : null;
+}
+
+function requireRecord(id: string, item: Item | undefined): BlobRecord {
+  const record = toRecord(item);
+  if (record === null) {
+    throw new DomainError('InternalError', `UpdateItem on blob ${id} returned no record`);
+  }
+  return record;
+}
