@@ -2,8 +2,9 @@
 // with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Logger } from '../log.ts';
 import { ensureBlobsTable } from './table.ts';
@@ -32,10 +33,34 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens and closes the LevelDB directory with the `level` that dynalite itself uses. dynalite opens
+ * it lazily and leaves requests unanswered when that fails (most often: another local cloud holds
+ * the directory's lock), so the check happens here, with a clear message.
+ */
+async function checkDatabaseOpens(path: string): Promise<void> {
+  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { Level } = requireFromDynalite('level') as { Level: new (location: string) => LevelDatabase };
+  const database = new Level(path);
+  try {
+    await database.open();
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new Error(`cannot open the DynamoDB data in ${path} (is another local cloud using this --data-dir?): ${cause}`);
+  }
+  await database.close();
+}
+
 export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDynamoDb> {
   const { logger } = options;
   const path = join(options.dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
+  await checkDatabaseOpens(path);
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -57,11 +82,6 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 3 });
   let ttl: TtlSweeper;
   try {
-    // LevelDB opens lazily: the first request tells whether the directory is usable (and not locked by another run).
-    await client.send(new ListTablesCommand({})).catch((error: unknown) => {
-      const message = (error as Error).message ?? String(error);
-      throw new Error(`cannot open the DynamoDB data in ${path} (is another local cloud using this --data-dir?): ${message}`);
-    });
     const { created } = await ensureBlobsTable(client, options.tableName);
     logger.info(created ? 'created table' : 'table ready', { table: options.tableName, endpoint });
     ttl = startTtlSweeper({
