@@ -111,7 +111,10 @@ export class ImageLabelsStack extends Stack {
     this.webhookSecret = webhookSecret;
 
     new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
-    new CfnOutput(this, 'RealtimeUrl', { value: graphql.realtimeUrl, description: 'Subscriptions endpoint (WebSocket)' });
+    new CfnOutput(this, 'RealtimeUrl', {
+      value: graphql.realtimeUrl,
+      description: 'Subscriptions endpoint (WebSocket)',
+    });
     new CfnOutput(this, 'ApiId', { value: api.apiId });
     new CfnOutput(this, 'ApiKeyId', {
       value: graphql.apiKey.attrApiKeyId,
@@ -121,7 +124,8 @@ export class ImageLabelsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: webhookSecret.secretArn,
-      description: 'Webhook signing key (base64, no whsec_ prefix): aws secretsmanager get-secret-value --secret-id <arn>',
+      description:
+        'Webhook signing key (base64, no whsec_ prefix): aws secretsmanager get-secret-value --secret-id <arn>',
     });
   }
 }

@@ -21,7 +21,9 @@ export function resolverBundlePath(code: string): string {
 export function functionEntryPath(handler: string): string {
   const file = path.join(repoRoot, 'functions', `${handler}.ts`);
   if (!existsSync(file)) {
-    throw new Error(`Lambda entry ${path.relative(repoRoot, file)} is missing (named by resolvers/manifest.ts or the stack)`);
+    throw new Error(
+      `Lambda entry ${path.relative(repoRoot, file)} is missing (named by resolvers/manifest.ts or the stack)`,
+    );
   }
   return file;
 }

@@ -16,12 +16,28 @@ interface FunctionSettings {
 }
 
 const SETTINGS: Record<string, FunctionSettings> = {
-  'presign-upload': { description: 'Signs the S3 PUT URL of a new blob', timeout: Duration.seconds(10), memorySize: 256 },
-  'delete-object': { description: 'Deletes the uploaded object of a blob', timeout: Duration.seconds(10), memorySize: 256 },
+  'presign-upload': {
+    description: 'Signs the S3 PUT URL of a new blob',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+  },
+  'delete-object': {
+    description: 'Deletes the uploaded object of a blob',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+  },
   // AppSync waits at most 30 s for a data source; the retries with backoff fit in it.
-  'deliver-callback': { description: 'Sends the result webhook of a blob again', timeout: Duration.seconds(30), memorySize: 256 },
+  'deliver-callback': {
+    description: 'Sends the result webhook of a blob again',
+    timeout: Duration.seconds(30),
+    memorySize: 256,
+  },
   // DetectLabels, the publish mutation and the first callback delivery, on every S3 upload.
-  'process-upload': { description: 'Labels an uploaded image and publishes the result', timeout: Duration.seconds(60), memorySize: 512 },
+  'process-upload': {
+    description: 'Labels an uploaded image and publishes the result',
+    timeout: Duration.seconds(60),
+    memorySize: 512,
+  },
 };
 
 const DEFAULT_SETTINGS: Omit<FunctionSettings, 'description'> = { timeout: Duration.seconds(10), memorySize: 256 };
@@ -48,6 +64,11 @@ export class Functions extends Construct {
     for (const handler of new Set(props.handlers)) {
       this.byHandler.set(handler, this.createFunction(handler, props));
     }
+  }
+
+  /** The handler file names, functions/<handler>.ts. */
+  get handlers(): string[] {
+    return [...this.byHandler.keys()];
   }
 
   get all(): NodejsFunction[] {

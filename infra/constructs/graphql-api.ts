@@ -42,7 +42,9 @@ export class GraphqlApi extends Construct {
       },
       xrayEnabled: props.xray,
     });
-    const apiKey = this.api.node.children.find((child): child is appsync.CfnApiKey => child instanceof appsync.CfnApiKey);
+    const apiKey = this.api.node.children.find(
+      (child): child is appsync.CfnApiKey => child instanceof appsync.CfnApiKey,
+    );
     if (!apiKey) {
       throw new Error('GraphqlApi made no API key for the API_KEY authorization mode');
     }

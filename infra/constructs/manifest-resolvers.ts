@@ -64,7 +64,11 @@ export class ManifestResolvers extends Construct {
       runtime: RUNTIME,
     };
     if (spec.kind === 'UNIT') {
-      return new appsync.Resolver(this, id, { ...common, api: this.props.api, dataSource: this.dataSource(spec.dataSource) });
+      return new appsync.Resolver(this, id, {
+        ...common,
+        api: this.props.api,
+        dataSource: this.dataSource(spec.dataSource),
+      });
     }
     return new appsync.Resolver(this, id, {
       ...common,
