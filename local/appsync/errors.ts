@@ -99,10 +99,11 @@ export function fieldError(
 /** Formats an error graphql-js raised while executing. */
 export function formatExecutionError(error: GraphQLError): ResponseError {
   const original = error.originalError;
+  const scalar = scalarCause(original);
   if (original instanceof AppSyncFieldError) {
     return fieldError(original.appSyncError, error.path, error.locations);
   }
-  if (original instanceof ScalarParseError && error.path) {
+  if (scalar && error.path) {
     const where = '/' + error.path.join('/');
     return {
       path: error.path,
@@ -110,7 +111,7 @@ export function formatExecutionError(error: GraphQLError): ResponseError {
       errorType: null,
       errorInfo: null,
       locations: toLocations(error.locations),
-      message: `Can't serialize value (${where}) : ${original.message}`,
+      message: `Can't serialize value (${where}) : ${scalar.message}`,
     };
   }
   return {
@@ -180,13 +181,21 @@ export function validationErrors(schema: GraphQLSchema, document: DocumentNode):
   return errors;
 }
 
+/** The scalar's own error under graphql-js's wrappers, if a scalar refused the value. */
+function scalarCause(error: Error | undefined): ScalarParseError | undefined {
+  for (let cause = error; cause; cause = (cause as { originalError?: Error }).originalError) {
+    if (cause instanceof ScalarParseError) return cause;
+  }
+  return undefined;
+}
+
 /** Errors from coercing the request's variables (e.g. a bad AWSURL), in AppSync's wording. */
 export function variableErrors(errors: ReadonlyArray<GraphQLError>): ResponseError[] {
   return errors.map((error) => {
     const name = /^Variable "\$([^"]+)"/.exec(error.message)?.[1];
     const at = /got invalid value .* at "([^"]+)";/.exec(error.message)?.[1];
-    const original = error.originalError;
-    if (!name || !(original instanceof ScalarParseError)) return validationError(error.message, error);
+    const original = scalarCause(error);
+    if (!name || !original) return validationError(error.message, error);
     const where = at ? ` at '${at}'` : '';
     return validationError(`Variable '${name}' has an invalid value${where}: ${original.message}`, error);
   });

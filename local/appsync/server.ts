@@ -1,0 +1,160 @@
+// The local AppSync endpoint: GraphQL over HTTP(S) at /graphql and AppSync's realtime WebSocket at
+// /graphql/realtime, with API key and IAM (SigV4) authorization, on one or two ports (plain and TLS).
+// Resolvers run in the ResolverRuntime given by the caller; this file only wires the pieces together.
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { IamConfig } from './auth.ts';
+import { createGraphQLHandler } from './graphql-endpoint.ts';
+import { silentLogger, type AppSyncLogger } from './logger.ts';
+import { RealtimeServer } from './realtime.ts';
+import { matchesSubscriptionFilter } from './runtime/subscription-filter.ts';
+import type { ResolverRuntime } from './runtime/types.ts';
+import { buildAppSyncSchema } from './schema.ts';
+import { SubscriptionRegistry } from './subscriptions.ts';
+import { generateSelfSignedCertificate, writeCertificate, type TlsMaterial } from './tls.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+export const REALTIME_PATH = '/graphql/realtime';
+
+export interface AppSyncServerOptions {
+  /** schema.graphql: the API's schema as deployed (AppSync's scalars and directives undeclared). */
+  schemaPath: string;
+  /** Declares AppSync's scalars and directives for graphql-js (local/appsync/aws-preamble.graphql). */
+  preamblePath: string;
+  runtime: ResolverRuntime;
+  /** Accepted `x-api-key` values (API_KEY is the default authorization mode). */
+  apiKeys: string[];
+  /** The one IAM principal that may sign requests (AWS_IAM mode), and the account/region it belongs to. */
+  iam: IamConfig;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Plain HTTP/WS port; 0 (default) picks a free port. */
+  port?: number;
+  /** Serve HTTPS/WSS as well, with this key and certificate, or a self-signed one generated now. */
+  tls?: TlsMaterial | 'self-signed';
+  /** TLS port; 0 (default) picks a free port. */
+  httpsPort?: number;
+  /** Write the TLS certificate (PEM, never the key) here so clients can trust it (NODE_EXTRA_CA_CERTS). */
+  certificatePath?: string;
+  logger?: AppSyncLogger;
+  /** Interval of `ka` messages on realtime connections; default 60 s. */
+  keepAliveIntervalMs?: number;
+  /** Close realtime connections that send neither connection_init nor start within this time; default 15 s. */
+  connectionInitTimeoutMs?: number;
+}
+
+export interface AppSyncServer {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  httpsGraphqlUrl?: string;
+  wssRealtimeUrl?: string;
+  /** The TLS certificate (PEM) when TLS is on. */
+  certificatePem?: string;
+  /**
+   * Fans a mutation result out to subscribers, as if `mutationField` had just returned `payload` with all
+   * of payload's fields selected. Mutations over HTTP do this by themselves. Returns the number of deliveries.
+   */
+  publish(mutationField: string, payload: Record<string, unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: HttpServer | HttpsServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startAppSyncServer(options: AppSyncServerOptions): Promise<AppSyncServer> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  const [preamble, schemaSdl] = await Promise.all([
+    readFile(options.preamblePath, 'utf8'),
+    readFile(options.schemaPath, 'utf8'),
+  ]);
+  const appSchema = buildAppSyncSchema(`${preamble}\n${schemaSdl}`, options.runtime);
+  const auth = { apiKeys: options.apiKeys, iam: options.iam };
+  const registry = new SubscriptionRegistry(appSchema, matchesSubscriptionFilter, logger);
+  const publish = (mutationField: string, payload: Record<string, unknown>): Promise<number> =>
+    registry.publish(mutationField, payload);
+
+  const handler = createGraphQLHandler({ appSchema, auth, graphqlPath: GRAPHQL_PATH, publish, logger });
+  const realtime = new RealtimeServer({
+    appSchema,
+    auth,
+    runtime: options.runtime,
+    registry,
+    graphqlPath: GRAPHQL_PATH,
+    logger,
+    keepAliveIntervalMs: options.keepAliveIntervalMs ?? 60_000,
+    connectionInitTimeoutMs: options.connectionInitTimeoutMs ?? 15_000,
+  });
+
+  const servers: Array<HttpServer | HttpsServer> = [];
+  const attach = (server: HttpServer | HttpsServer): void => {
+    server.on('request', (req, res) => void handler(req, res));
+    server.on('upgrade', (req, socket, head) => {
+      if (!realtime.handleUpgrade(req, socket, head)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+    servers.push(server);
+  };
+
+  const close = async (): Promise<void> => {
+    await realtime.close();
+    await Promise.all(servers.map(closeServer));
+  };
+
+  try {
+    const http = createHttpServer();
+    attach(http);
+    const port = await listen(http, options.port ?? 0, host);
+    const base = `${urlHost(host)}:${port}`;
+    const result: AppSyncServer = {
+      graphqlUrl: `http://${base}${GRAPHQL_PATH}`,
+      realtimeUrl: `ws://${base}${REALTIME_PATH}`,
+      publish,
+      close,
+    };
+
+    if (options.tls) {
+      const material = options.tls === 'self-signed' ? await generateSelfSignedCertificate() : options.tls;
+      if (options.certificatePath) await writeCertificate(options.certificatePath, material.cert);
+      const https = createHttpsServer({ key: material.key, cert: material.cert });
+      attach(https);
+      const httpsPort = await listen(https, options.httpsPort ?? 0, host);
+      const tlsBase = `${urlHost(host)}:${httpsPort}`;
+      result.httpsGraphqlUrl = `https://${tlsBase}${GRAPHQL_PATH}`;
+      result.wssRealtimeUrl = `wss://${tlsBase}${REALTIME_PATH}`;
+      result.certificatePem = material.cert;
+    }
+    logger.info('appsync listening', {
+      graphqlUrl: result.graphqlUrl,
+      realtimeUrl: result.realtimeUrl,
+      httpsGraphqlUrl: result.httpsGraphqlUrl,
+      wssRealtimeUrl: result.wssRealtimeUrl,
+    });
+    return result;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
