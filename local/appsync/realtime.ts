@@ -306,8 +306,9 @@ export class RealtimeServer {
     }
   }
 
+  /** Refuses a pending start (unless the client stopped it meanwhile: it already got `complete`). */
   private fail(connection: Connection, id: string, errors: ResponseError[]): void {
-    connection.pending.delete(id);
+    if (!connection.pending.delete(id)) return;
     this.send(connection, { type: 'error', id, payload: { errors } });
   }
 

@@ -113,6 +113,26 @@ describe('local AppSync GraphQL over HTTP', () => {
     expect(res.json).toEqual({ data: { blob: { error: { code: 'InvalidImageFormatException', retryable: false } } } });
   });
 
+  it("reports a resolver's invalid AWSDateTime as a serialisation error on that field", async () => {
+    t.runtime.blobs.set('bad-date', blobRecord('bad-date', { labelledAt: 'yesterday' }));
+
+    const res = await postWithApiKey(t.server.graphqlUrl, '{ blob(id: "bad-date") { id labelledAt } }');
+
+    expect(res.json).toEqual({
+      data: { blob: { id: 'bad-date', labelledAt: null } },
+      errors: [
+        {
+          path: ['blob', 'labelledAt'],
+          data: null,
+          errorType: null,
+          errorInfo: null,
+          locations: [{ line: 1, column: 29, sourceName: null }],
+          message: "Can't serialize value (/blob/labelledAt) : Unable to parse `yesterday` as a valid DateTime Object.",
+        },
+      ],
+    });
+  });
+
   it.each([
     ['no x-api-key header', {}, 'You are not authorized to make this call.'],
     ['a wrong x-api-key', { 'x-api-key': 'da2-wrong' }, 'You are not authorized to make this call.'],
