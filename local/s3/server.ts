@@ -72,6 +72,8 @@ export interface LocalS3 {
   bucket: string;
   /** Resolves when every event raised so far has been handled (or given up on). */
   eventsIdle(): Promise<void>;
+  /** Waits for the event handlers running now; events not delivered yet stay pending for the next start. */
+  stopEvents(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -341,6 +343,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
         await Promise.all([...publishes]);
       }
       await events?.idle();
+    },
+    async stopEvents() {
+      await Promise.all([...publishes]);
+      await events?.close();
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

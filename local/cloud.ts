@@ -1,0 +1,399 @@
+// The offline local cloud: DynamoDB, S3, Rekognition, AppSync and the Lambda handlers on one machine.
+// The handlers and resolver bundles are the ones the cloud runs; only endpoints, credentials and
+// names differ, and they reach the handlers the way Lambda configures them: environment variables.
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Context, S3Event } from 'aws-lambda';
+import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
+import { createResolverRuntime } from './appsync/runtime/index.ts';
+import { generateSelfSignedCertificate, type TlsMaterial } from './appsync/tls.ts';
+import {
+  DEFAULT_HOST,
+  DEFAULT_LABELLER_WORKERS,
+  DEFAULT_PORTS,
+  DEFAULT_TTL_SWEEP_SECONDS,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_BUCKET_NAME,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_STAGE,
+  LOCAL_TABLE_NAME,
+  loadOrCreateSecrets,
+  localCredentials,
+  type LocalCloudPorts,
+} from './config.ts';
+import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
+import { createLogStream, type Logger, type LogStream } from './log.ts';
+import { createLabeller } from './rekognition/labeller.ts';
+import { startRekognitionServer, type RekognitionServer } from './rekognition/server.ts';
+import { startS3Server, type LocalS3 } from './s3/server.ts';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const FUNCTIONS_DIR = join(REPO_ROOT, 'functions');
+const BUNDLES_DIR = join(REPO_ROOT, 'dist', 'resolvers');
+const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
+const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
+
+/** The handler that S3 ObjectCreated events invoke (the bucket notification's target). */
+const UPLOAD_HANDLER = 'process-upload';
+
+/** Lambda timeouts as infra/constructs/functions.ts deploys them; handlers read them through the context. */
+const TIMEOUTS_SECONDS: Record<string, number> = {
+  'presign-upload': 10,
+  'delete-object': 10,
+  'deliver-callback': 30,
+  'process-upload': 60,
+};
+
+export interface LocalCloudOptions {
+  /** Where everything persists (DynamoDB, S3 objects, pending events, API key, secrets, certificate). */
+  dataDir: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Missing ports take the defaults of `npm start`; 0 takes a free port. */
+  ports?: Partial<LocalCloudPorts>;
+  /** Image model workers. Default 1. */
+  labellerWorkers?: number;
+  /** Only warnings and errors (tests). */
+  quiet?: boolean;
+  /** The stream every component logs to; default: a new one on stdout. */
+  logStream?: LogStream;
+  /** Seconds between TTL sweeps of the table. Default 30. */
+  ttlSweepSeconds?: number;
+  /** Waits before the two retries of a failed S3 event delivery. Default [1000, 2000] ms. */
+  eventRetryDelaysMs?: number[];
+}
+
+export interface LocalCloud {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  httpsGraphqlUrl: string;
+  wssRealtimeUrl: string;
+  /** The demo page (web/), served by the GraphQL server. */
+  demoPageUrl: string;
+  apiKey: string;
+  s3Endpoint: string;
+  rekognitionEndpoint: string;
+  dynamodbEndpoint: string;
+  webhookSecret: string;
+  bucket: string;
+  table: string;
+  region: string;
+  stage: string;
+  /** The key pair the local cloud accepts for SigV4 (IAM callers, S3, ...). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** PEM of the self-signed certificate of the HTTPS/WSS endpoint, to trust it (NODE_EXTRA_CA_CERTS). */
+  certificatePath: string;
+  /** The ports actually bound. */
+  ports: LocalCloudPorts;
+  dataDir: string;
+  /** Resolves when every S3 event raised so far has been handled by the processing function. */
+  uploadsIdle(): Promise<void>;
+  /** Stops every server; the data stays in dataDir. */
+  close(): Promise<void>;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Each cloud imports its own copy of the handler modules: they read the environment when loaded. */
+let cloudInstances = 0;
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') {
+    return '127.0.0.1';
+  }
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function lambdaContext(name: string, invocationId: string): Context {
+  const functionName = `image-labels-${LOCAL_STAGE}-${name}`;
+  const deadline = Date.now() + (TIMEOUTS_SECONDS[name] ?? 10) * 1000;
+  const unsupported = () => {
+    throw new Error('callback-style completion is not supported: return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
+    memoryLimitInMB: name === UPLOAD_HANDLER ? '512' : '256',
+    awsRequestId: invocationId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/[$LATEST]${invocationId.replace(/-/g, '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}
+
+/** Imports functions/<name>.ts for every handler file, as a fresh module instance. */
+async function importHandlers(instance: number): Promise<Map<string, Handler>> {
+  const files = (await readdir(FUNCTIONS_DIR)).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  const handlers = new Map<string, Handler>();
+  await Promise.all(files.map(async (file) => {
+    const url = `${pathToFileURL(join(FUNCTIONS_DIR, file)).href}?cloud=${instance}`;
+    const module = (await import(/* @vite-ignore */ url)) as { handler?: Handler };
+    if (typeof module.handler !== 'function') {
+      throw new Error(`functions/${file} does not export a handler`);
+    }
+    handlers.set(file.replace(/\.ts$/, ''), module.handler);
+  }));
+  return handlers;
+}
+
+/** Reuses the certificate kept in the data directory while it has a day left, so it is trusted once. */
+async function tlsMaterial(dataDir: string, logger: Logger): Promise<{ material: TlsMaterial; certificatePath: string }> {
+  const dir = join(dataDir, 'tls');
+  const certificatePath = join(dir, 'localhost-cert.pem');
+  const keyPath = join(dir, 'localhost-key.pem');
+  try {
+    const [cert, key] = await Promise.all([readFile(certificatePath, 'utf8'), readFile(keyPath, 'utf8')]);
+    if (new Date(new X509Certificate(cert).validTo).getTime() > Date.now() + 24 * 3600 * 1000) {
+      return { material: { cert, key }, certificatePath };
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      logger.warn('replacing an unreadable TLS certificate', { error });
+    }
+  }
+  const material = await generateSelfSignedCertificate();
+  await mkdir(dir, { recursive: true });
+  await writeFile(keyPath, material.key, { mode: 0o600 });
+  await writeFile(certificatePath, material.cert);
+  logger.info('generated a self-signed certificate', { certificatePath });
+  return { material, certificatePath };
+}
+
+/** Sets process.env for the handlers; returns the undo. */
+function configureEnvironment(values: Record<string, string | undefined>): () => void {
+  const previous = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(values)) {
+    previous.set(name, process.env[name]);
+    if (value === undefined) {
+      delete process.env[name];
+    } else {
+      process.env[name] = value;
+    }
+  }
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+    }
+  };
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const dataDir = resolve(options.dataDir);
+  const host = options.host ?? DEFAULT_HOST;
+  const ports: LocalCloudPorts = { ...DEFAULT_PORTS, ...options.ports };
+  const logs = options.logStream ?? createLogStream({ level: options.quiet ? 'warn' : 'info' });
+  const log = logs.logger('local');
+  const instance = ++cloudInstances;
+
+  if (!existsSync(BUNDLES_DIR)) {
+    throw new Error(`no resolver bundles in ${BUNDLES_DIR}: run \`npm run build\` first (npm start does)`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secrets = await loadOrCreateSecrets(dataDir);
+  if (secrets.created) {
+    log.info('generated an API key and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
+  }
+
+  // Everything started so far, closed in reverse order if a later step fails.
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => log.error('shutdown step failed', { error }));
+    }
+  };
+
+  try {
+    // Handlers arrive last (they need every endpoint, the GraphQL URL included); S3 events and
+    // resolvers that come earlier wait for them.
+    let handlersLoaded!: (handlers: Map<string, Handler>) => void;
+    let handlersFailed!: (error: unknown) => void;
+    const handlers = new Promise<Map<string, Handler>>((resolvePromise, reject) => {
+      handlersLoaded = resolvePromise;
+      handlersFailed = reject;
+    });
+    handlers.catch(() => undefined);
+    const invoke = (name: string) => async (event: unknown): Promise<unknown> => {
+      const handler = (await handlers).get(name);
+      if (!handler) {
+        throw new Error(`no handler functions/${name}.ts`);
+      }
+      const invocationId = randomUUID();
+      // Each invocation gets its own copy of the event, as it would over the wire.
+      const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
+      return logs.runAs(`lambda:${name}`, () => handler(payload, lambdaContext(name, invocationId)));
+    };
+
+    const dynamodbStart = startDynamoDb({
+      dataDir,
+      host,
+      port: ports.dynamodb,
+      tableName: LOCAL_TABLE_NAME,
+      region: LOCAL_REGION,
+      credentials: localCredentials(),
+      ttlSweepSeconds: options.ttlSweepSeconds ?? DEFAULT_TTL_SWEEP_SECONDS,
+      logger: logs.logger('dynamodb'),
+    });
+    const s3Start = startS3Server({
+      dataDir,
+      host,
+      port: ports.s3,
+      bucket: LOCAL_BUCKET_NAME,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      credentials: LOCAL_CREDENTIALS,
+      notification: {
+        prefix: `${LOCAL_STAGE}/`,
+        configurationId: 'ProcessUpload',
+        handler: invoke(UPLOAD_HANDLER) as (event: S3Event) => Promise<unknown>,
+        retryDelaysMs: options.eventRetryDelaysMs,
+      },
+      logger: logs.logger('s3'),
+    });
+    const labeller = createLabeller({ workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
+    closers.push(() => labeller.close());
+    // Rekognition reads S3Object images from the local S3, through the SDK like any client.
+    let objectReader: S3Client | undefined;
+    const rekognitionStart = startRekognitionServer({
+      host,
+      port: ports.rekognition,
+      labeller,
+      getObject: async (bucket, key, version) => {
+        const s3 = await s3Start;
+        objectReader ??= new S3Client({
+          endpoint: s3.endpoint,
+          region: LOCAL_REGION,
+          credentials: localCredentials(),
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        });
+        const object = await objectReader.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version }));
+        return object.Body!.transformToByteArray();
+      },
+    });
+    const tlsStart = tlsMaterial(dataDir, log);
+
+    const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart]);
+    const [dynamodbResult, s3Result, rekognitionResult, tlsResult] = started;
+    if (rekognitionResult.status === 'fulfilled') {
+      closers.push(async () => {
+        await rekognitionResult.value.close();
+        objectReader?.destroy();
+      });
+    }
+    if (dynamodbResult.status === 'fulfilled') {
+      closers.push(() => dynamodbResult.value.close());
+    }
+    if (s3Result.status === 'fulfilled') {
+      closers.push(() => s3Result.value.close());
+    }
+    const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      throw failure.reason;
+    }
+    const dynamodb = (dynamodbResult as PromiseFulfilledResult<LocalDynamoDb>).value;
+    const s3 = (s3Result as PromiseFulfilledResult<LocalS3>).value;
+    const rekognition = (rekognitionResult as PromiseFulfilledResult<RekognitionServer>).value;
+    const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
+
+    const runtime = createResolverRuntime({
+      bundlesDir: BUNDLES_DIR,
+      dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
+      lambdas: Object.fromEntries(Object.keys(TIMEOUTS_SECONDS).map((name) => [name, invoke(name)])),
+      logger: logs.logger('resolver'),
+    });
+    const appsync: AppSyncServer = await startAppSyncServer({
+      schemaPath: SCHEMA_PATH,
+      preamblePath: PREAMBLE_PATH,
+      runtime,
+      apiKeys: [secrets.apiKey],
+      iam: { ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION },
+      host,
+      port: ports.graphql,
+      tls: material,
+      httpsPort: ports.graphqlHttps,
+      logger: logs.logger('appsync'),
+    });
+    closers.push(() => appsync.close());
+    // Before the S3 server closes: events in progress finish against live services, the rest stay pending.
+    closers.push(() => s3.stopEvents());
+
+    const restoreEnvironment = configureEnvironment({
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+      STAGE: LOCAL_STAGE,
+      TABLE_NAME: LOCAL_TABLE_NAME,
+      BUCKET_NAME: LOCAL_BUCKET_NAME,
+      APPSYNC_GRAPHQL_URL: appsync.graphqlUrl,
+      WEBHOOK_SECRET: secrets.webhookSecret,
+      WEBHOOK_SECRET_ARN: undefined,
+      S3_FORCE_PATH_STYLE: 'true',
+      CALLBACK_ALLOW_HTTP_LOOPBACK: 'true',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? (options.quiet ? 'WARN' : 'INFO'),
+    });
+    closers.unshift(async () => restoreEnvironment());
+    try {
+      handlersLoaded(await importHandlers(instance));
+    } catch (error) {
+      handlersFailed(error);
+      throw error;
+    }
+
+    const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
+    const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
+    const cloud: LocalCloud = {
+      graphqlUrl: appsync.graphqlUrl,
+      realtimeUrl: appsync.realtimeUrl,
+      httpsGraphqlUrl,
+      wssRealtimeUrl: appsync.wssRealtimeUrl ?? '',
+      demoPageUrl: new URL('/', appsync.graphqlUrl).href,
+      apiKey: secrets.apiKey,
+      s3Endpoint: s3.endpoint,
+      rekognitionEndpoint: rekognition.url,
+      dynamodbEndpoint: dynamodb.endpoint,
+      webhookSecret: secrets.webhookSecret,
+      bucket: LOCAL_BUCKET_NAME,
+      table: LOCAL_TABLE_NAME,
+      region: LOCAL_REGION,
+      stage: LOCAL_STAGE,
+      credentials: localCredentials(),
+      certificatePath,
+      ports: {
+        graphql: boundPort(appsync.graphqlUrl),
+        graphqlHttps: boundPort(httpsGraphqlUrl),
+        s3: s3.port,
+        dynamodb: dynamodb.port,
+        rekognition: boundPort(rekognition.url),
+      },
+      dataDir,
+      uploadsIdle: () => s3.eventsIdle(),
+      close: closeAll,
+    };
+    log.info('local cloud ready', { graphqlUrl: cloud.graphqlUrl, dataDir, host: urlHost(host) });
+    return cloud;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+// `npm start`: runs the local cloud until Ctrl-C or SIGTERM, then shuts it down cleanly (data kept).
+import { startLocalCloud, type LocalCloud } from './cloud.ts';
+import { parseStartCommand, USAGE } from './config.ts';
+import { createLogStream } from './log.ts';
+
+function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string {
+  const bold = (text: string) => (colour ? `\u001b[1m${text}\u001b[0m` : text);
+  const dim = (text: string) => (colour ? `\u001b[2m${text}\u001b[0m` : text);
+  const rows: Array<[string, string]> = [
+    ['GraphQL', cloud.graphqlUrl],
+    ['Realtime', cloud.realtimeUrl],
+    ['GraphQL (TLS)', cloud.httpsGraphqlUrl],
+    ['Realtime (TLS)', cloud.wssRealtimeUrl],
+    ['API key', cloud.apiKey],
+    ['Demo page', cloud.demoPageUrl],
+    ['Certificate', cloud.certificatePath],
+    ['Webhook secret', cloud.webhookSecret],
+    ['S3', `${cloud.s3Endpoint}  bucket ${cloud.bucket}`],
+    ['DynamoDB', `${cloud.dynamodbEndpoint}  table ${cloud.table}`],
+    ['Rekognition', cloud.rekognitionEndpoint],
+    ['Credentials', `${cloud.credentials.accessKeyId} / ${cloud.credentials.secretAccessKey}  (region ${cloud.region})`],
+    ['Data', cloud.dataDir],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return [
+    '',
+    bold(`  Local cloud ready in ${(startedInMs / 1000).toFixed(1)} s`),
+    ...rows.map(([name, value]) => `  ${dim(name.padEnd(width))}  ${value}`),
+    '',
+    dim('  Ctrl-C stops it; the data stays in the data directory.'),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  let command;
+  try {
+    command = parseStartCommand(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(command.text);
+    return;
+  }
+  const { settings } = command;
+  const logs = createLogStream({ format: settings.logFormat, level: settings.logLevel });
+  // The handlers' JSON logs (Powertools, on stdout) join the same stream, with their component.
+  const releaseConsole = logs.captureConsole();
+  const log = logs.logger('local');
+
+  let cloud: LocalCloud;
+  try {
+    cloud = await startLocalCloud({
+      dataDir: settings.dataDir,
+      host: settings.host,
+      ports: settings.ports,
+      labellerWorkers: settings.labellerWorkers,
+      ttlSweepSeconds: settings.ttlSweepSeconds,
+      logStream: logs,
+    });
+  } catch (error) {
+    log.error('the local cloud did not start', { error });
+    releaseConsole();
+    process.exit(1);
+  }
+
+  const startedInMs = Date.now() - startedAt;
+  if (logs.format === 'pretty') {
+    process.stdout.write(banner(cloud, startedInMs, true) + '\n');
+  } else {
+    // One JSON line that tools can read, with everything the banner shows.
+    log.info('ready', {
+      startedInMs,
+      graphqlUrl: cloud.graphqlUrl,
+      realtimeUrl: cloud.realtimeUrl,
+      httpsGraphqlUrl: cloud.httpsGraphqlUrl,
+      wssRealtimeUrl: cloud.wssRealtimeUrl,
+      apiKey: cloud.apiKey,
+      demoPageUrl: cloud.demoPageUrl,
+      certificatePath: cloud.certificatePath,
+      webhookSecret: cloud.webhookSecret,
+      s3Endpoint: cloud.s3Endpoint,
+      dynamodbEndpoint: cloud.dynamodbEndpoint,
+      rekognitionEndpoint: cloud.rekognitionEndpoint,
+      dataDir: cloud.dataDir,
+    });
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn('second signal: exiting without a clean shutdown', { signal });
+      process.exit(130);
+    }
+    stopping = true;
+    log.info('shutting down', { signal });
+    cloud.close().then(
+      () => {
+        log.info('stopped; data kept', { dataDir: cloud.dataDir });
+        releaseConsole();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        releaseConsole();
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await main();
