@@ -16,7 +16,7 @@ export function request(ctx: CreateBlobContext): DynamoDBPutItemRequest | Dynamo
 export function response(ctx: CreateBlobContext): Blob | null {
   raiseDataSourceError(ctx.error, []);
   if (!ctx.result) {
-    util.error('The blob first created with this idempotencyKey no longer exists', 'NotFound', null, { field: 'idempotencyKey' });
+    util.error('The blob first created with this idempotencyKey no longer exists (deleted, or the first request did not complete): use a new key', 'NotFound', null, { field: 'idempotencyKey' });
   }
   ctx.stash.record = ctx.result as BlobRecord;
   return toBlob(ctx.stash.record, ctx.stash.now);

@@ -44,6 +44,10 @@ export interface FieldInvocation {
 export interface FieldResolution {
   data: unknown;
   errors: AppSyncError[];
+  /** extensions.invalidateSubscriptions calls made while resolving (mutations), in order. */
+  invalidations?: Array<{ subscriptionField: string; payload: Record<string, unknown> }>;
+  /** util.http.addResponseHeader(s): headers to add to the HTTP response. */
+  responseHeaders?: Record<string, string>;
 }
 
 /** AppSync's enhanced subscription filter, as util.transform.toSubscriptionFilter makes it. */
@@ -55,6 +59,8 @@ export interface SubscriptionResolution {
   /** Errors refuse the subscription (start → error). */
   errors: AppSyncError[];
   filter: SubscriptionFilter | null;
+  /** extensions.setSubscriptionInvalidationFilter, matched against invalidateSubscriptions payloads. */
+  invalidationFilter?: SubscriptionFilter | null;
 }
 
 export interface ResolverRuntime {
