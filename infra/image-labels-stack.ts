@@ -59,14 +59,7 @@ export class ImageLabelsStack extends Stack {
     const lambdaHandlers = Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []));
     const functions = new Functions(this, 'Functions', {
       handlers: [...lambdaHandlers, PROCESS_UPLOAD],
-      environment: {
-        STAGE: config.stage,
-        TABLE_NAME: table.tableName,
-        BUCKET_NAME: bucket.bucketName,
-        APPSYNC_GRAPHQL_URL: api.graphqlUrl,
-        WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
-        LOG_LEVEL: config.logLevel,
-      },
+      environment: { STAGE: config.stage, LOG_LEVEL: config.logLevel },
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       xray: config.xray,
@@ -78,31 +71,45 @@ export class ImageLabelsStack extends Stack {
       functionFor: (handler) => functions.get(handler),
     });
 
-    // Uploads of this stage start the processing.
+    // Each function gets the settings it reads (functions/commons/config.ts) and the permissions it
+    // uses, no more; objects are those of this stage only.
+    const stageObjects = `${keyPrefix}*`;
+
+    // presign-upload signs PUT URLs: the URL works only if the signer may put the object itself.
+    const presignUpload = functions.get('presign-upload');
+    presignUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    bucket.grantPut(presignUpload, stageObjects);
+
+    const deleteObject = functions.get('delete-object');
+    deleteObject.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    bucket.grantDelete(deleteObject, stageObjects);
+
+    // deliver-callback reads the blob, signs the webhook and records the delivery.
+    const deliverCallback = functions.get('deliver-callback');
+    deliverCallback.addEnvironment('TABLE_NAME', table.tableName);
+    deliverCallback.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
+    table.grantReadWriteData(deliverCallback);
+    webhookSecret.grantRead(deliverCallback);
+
+    // process-upload runs on every upload of this stage: checks and labels the image, moves the
+    // record through its states, publishes the result to subscribers, then delivers the callback.
     const processUpload = functions.get(PROCESS_UPLOAD);
+    processUpload.addEnvironment('TABLE_NAME', table.tableName);
+    processUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    processUpload.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
+    processUpload.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(processUpload), {
       prefix: keyPrefix,
     });
-
-    // Least privilege, per function, on the objects of this stage only.
-    const stageObjects = `${keyPrefix}*`;
     processUpload.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(stageObjects)] }),
     );
-    // DetectLabels has no resource-level permissions: `*` is the only resource IAM accepts.
-    // It reads the image with the caller's own s3:GetObject, granted above.
+    // DetectLabels has no resource-level permissions: `*` is the only resource IAM accepts for it.
+    // Rekognition reads the image with the caller's own s3:GetObject, granted above.
     processUpload.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
     table.grantReadWriteData(processUpload);
     api.grantMutation(processUpload, PUBLISH_MUTATION);
-
-    bucket.grantPut(functions.get('presign-upload'), stageObjects);
-    bucket.grantDelete(functions.get('delete-object'), stageObjects);
-    table.grantReadWriteData(functions.get('deliver-callback'));
-
-    // The functions that sign webhooks.
-    for (const handler of [PROCESS_UPLOAD, 'deliver-callback']) {
-      webhookSecret.grantRead(functions.get(handler));
-    }
+    webhookSecret.grantRead(processUpload);
 
     this.bucket = bucket;
     this.table = table;

@@ -49,7 +49,7 @@ const REQUIRE_BANNER =
 export interface FunctionsProps {
   /** File names under functions/ without extension. */
   handlers: string[];
-  /** The same environment for every function: functions/commons/config.ts reads it once at start. */
+  /** Settings every function reads (functions/commons/config.ts); the stack adds each one's own. */
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;

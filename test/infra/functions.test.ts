@@ -57,16 +57,32 @@ describe('the Lambda functions', () => {
     expect(propertiesOf(handler)).toMatchObject({ Timeout: timeout, MemorySize: memory });
   });
 
-  it.each(handlers)('configures %s through the environment of functions/commons/config.ts', (handler) => {
+  it.each(handlers)('gives %s the stage, the log level and source maps', (handler) => {
     expect(propertiesOf(handler).Environment.Variables).toMatchObject({
       STAGE: 'dev',
+      LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it.each([
+    ['presign-upload', ['BUCKET_NAME']],
+    ['delete-object', ['BUCKET_NAME']],
+    ['deliver-callback', ['TABLE_NAME', 'WEBHOOK_SECRET_ARN']],
+    ['process-upload', ['TABLE_NAME', 'BUCKET_NAME', 'APPSYNC_GRAPHQL_URL', 'WEBHOOK_SECRET_ARN']],
+  ])('tells %s where its resources are: %j', (handler, names) => {
+    const resources: Record<string, unknown> = {
       TABLE_NAME: { Ref: logicalId(stack.table) },
       BUCKET_NAME: { Ref: logicalId(stack.bucket) },
       APPSYNC_GRAPHQL_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'GraphQLUrl'] },
       WEBHOOK_SECRET_ARN: { Ref: logicalId(stack.webhookSecret) },
-      LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-    });
+    };
+    const variables = propertiesOf(handler).Environment.Variables;
+
+    expect(Object.keys(variables).filter((name) => name in resources)).toEqual(names);
+    for (const name of names) {
+      expect(variables[name]).toEqual(resources[name]);
+    }
   });
 
   it.each(handlers)('logs %s to its own log group, kept 30 days', (handler) => {
