@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dataSources as dataSourceSpecs, resolvers as resolverSpecs, type DataSourceName, type ResolverSpec } from '../../../resolvers/manifest.ts';
+import * as projectManifest from '../../../resolvers/manifest.ts';
+import type { DataSourceSpec, ResolverSpec } from '../../../resolvers/manifest.ts';
 import { DynamoDBDataSource } from './data-sources/dynamodb.ts';
 import { invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import { invokeNone } from './data-sources/none.ts';
@@ -31,12 +32,15 @@ export interface ResolverRuntimeOptions {
   now?: () => number;
   /** A handler running longer than this fails with a Code error. Default 1000 ms. */
   handlerTimeoutMs?: number;
+  /** Which resolvers and data sources exist. Default: resolvers/manifest.ts (tests pass their own). */
+  manifest?: { resolvers: readonly ResolverSpec[]; dataSources: Readonly<Record<string, DataSourceSpec>> };
 }
 
 const silentLogger: RuntimeLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): ResolverRuntime {
   const logger = options.logger ?? silentLogger;
+  const { resolvers: resolverSpecs, dataSources: dataSourceSpecs } = options.manifest ?? projectManifest;
   const now = options.now ?? Date.now;
   const appsyncUtils = { util: createUtil({ now, logger }), runtime: createRuntime(), extensions: createExtensions() };
   const sandbox = new Sandbox({ appsyncUtils, logger, timeoutMs: options.handlerTimeoutMs ?? 1000 });
@@ -67,7 +71,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
 
   const dynamodb = new DynamoDBDataSource(options.dynamodb);
   const invokeDataSource = async (name: string, request: unknown): Promise<DataSourceOutcome> => {
-    const spec = dataSourceSpecs[name as DataSourceName];
+    const spec = Object.hasOwn(dataSourceSpecs, name) ? dataSourceSpecs[name] : undefined;
     switch (spec?.kind) {
       case 'DYNAMODB':
         return dynamodb.execute(request);

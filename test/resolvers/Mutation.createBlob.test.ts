@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BlobRecord } from '../../domain/blob.ts';
+import type { PresignUploadRequest } from '../../domain/lambda-payloads.ts';
+import type { CreateBlobInput, CreateBlobPayload } from '../../generated/graphql.ts';
+import { startHarness, T0, type Harness } from './support/harness.ts';
+import { unmarshalled } from './support/items.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.reset());
+
+const createBlob = (input: CreateBlobInput) => h.resolve('Mutation', 'createBlob', { input });
+
+describe('createBlob', () => {
+  it('stores a PENDING_UPLOAD record and returns the blob with its upload', async () => {
+    const { data, errors } = await createBlob({ contentType: 'image/jpeg', contentLength: 1234, callbackUrl: 'https://example.com/hook' });
+
+    expect(errors).toEqual([]);
+    const payload = data as CreateBlobPayload;
+    expect(payload.blob).toMatchObject({
+      status: 'PENDING_UPLOAD',
+      contentType: 'image/jpeg',
+      minConfidence: 55,
+      maxLabels: 20,
+      createdAt: '2026-03-01T12:00:00.000Z',
+      uploadExpiresAt: '2026-03-01T12:15:00.000Z',
+      callback: { url: 'https://example.com/hook', status: 'PENDING', attempts: 0 },
+    });
+    expect(payload.blob.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(payload.upload).toMatchObject({ method: 'PUT', expiresAt: '2026-03-01T12:15:00.000Z' });
+    expect(JSON.parse(payload.upload.headers)).toEqual({ 'content-type': 'image/jpeg', 'content-length': '1234' });
+    const [record] = unmarshalled<BlobRecord>(await h.table.scanAll());
+    expect(record).toMatchObject({
+      id: payload.blob.id,
+      entity: 'Blob',
+      status: 'PENDING_UPLOAD',
+      contentLength: 1234,
+      expiresAt: Math.floor(T0 / 1000) + 24 * 60 * 60,
+    });
+  });
+
+  it('asks the presign function for the record, its creation time and its expiry', async () => {
+    const { data } = await createBlob({ contentType: 'image/png' });
+
+    const blob = (data as CreateBlobPayload).blob;
+    expect(h.lambdaEvents['presign-upload']).toEqual([
+      { id: blob.id, contentType: 'image/png', contentLength: null, signedAt: blob.createdAt, expiresAt: blob.uploadExpiresAt },
+    ] satisfies PresignUploadRequest[]);
+  });
+
+  it.each<[string, CreateBlobInput, string]>([
+    ['a content type Rekognition cannot read', { contentType: 'image/gif' }, 'contentType'],
+    ['an empty body', { contentType: 'image/png', contentLength: 0 }, 'contentLength'],
+    ['a body over 15 MB', { contentType: 'image/png', contentLength: 15 * 1024 * 1024 + 1 }, 'contentLength'],
+    ['a relative callback URL', { contentType: 'image/png', callbackUrl: '/hook' }, 'callbackUrl'],
+    ['a callback URL that is not http(s)', { contentType: 'image/png', callbackUrl: 'ftp://example.com/hook' }, 'callbackUrl'],
+    ['a callback URL with credentials', { contentType: 'image/png', callbackUrl: 'https://user:pass@example.com/hook' }, 'callbackUrl'],
+    ['a callback URL with spaces', { contentType: 'image/png', callbackUrl: 'https://example.com/a hook' }, 'callbackUrl'],
+    ['a negative minConfidence', { contentType: 'image/png', minConfidence: -1 }, 'minConfidence'],
+    ['a minConfidence over 100', { contentType: 'image/png', minConfidence: 100.5 }, 'minConfidence'],
+    ['zero maxLabels', { contentType: 'image/png', maxLabels: 0 }, 'maxLabels'],
+    ['more than 1000 maxLabels', { contentType: 'image/png', maxLabels: 1001 }, 'maxLabels'],
+    ['an empty idempotencyKey', { contentType: 'image/png', idempotencyKey: '' }, 'idempotencyKey'],
+    ['an idempotencyKey with spaces', { contentType: 'image/png', idempotencyKey: 'my key' }, 'idempotencyKey'],
+    ['an idempotencyKey over 255 characters', { contentType: 'image/png', idempotencyKey: 'k'.repeat(256) }, 'idempotencyKey'],
+  ])('refuses %s with a ValidationError and writes nothing', async (_case, input, field) => {
+    const { data, errors } = await createBlob(input);
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field } })]);
+    expect(await h.table.scanAll()).toEqual([]);
+    expect(h.lambdaEvents['presign-upload']).toEqual([]);
+  });
+
+  it.each<[string, CreateBlobInput]>([
+    ['the limits', { contentType: 'image/png', contentLength: 15 * 1024 * 1024, minConfidence: 100, maxLabels: 1000, idempotencyKey: 'k'.repeat(255) }],
+    ['the lower limits', { contentType: 'image/jpeg', contentLength: 1, minConfidence: 0, maxLabels: 1, idempotencyKey: 'a' }],
+    ['an http callback to a port and path', { contentType: 'image/png', callbackUrl: 'http://127.0.0.1:8080/hooks/labels?x=1' }],
+    ['an IPv6 callback host', { contentType: 'image/png', callbackUrl: 'https://[2001:db8::1]/hook' }],
+  ])('accepts %s', async (_case, input) => {
+    const { errors } = await createBlob(input);
+
+    expect(errors).toEqual([]);
+  });
+
+  it('returns the first blob and the same upload expiry when a create is replayed with its idempotency key', async () => {
+    const input = { contentType: 'image/png', idempotencyKey: 'order-42:photo.1' };
+    const first = (await createBlob(input)).data as CreateBlobPayload;
+    h.clock.now = T0 + 60_000;
+
+    const replay = await createBlob(input);
+
+    expect(replay.errors).toEqual([]);
+    const second = replay.data as CreateBlobPayload;
+    expect(second.blob.id).toBe(first.blob.id);
+    expect(second.upload.expiresAt).toBe(first.upload.expiresAt);
+    expect(second.upload.url).toBe(first.upload.url);
+    expect(unmarshalled<BlobRecord>(await h.table.scanAll()).filter((i) => i.entity === 'Blob')).toHaveLength(1);
+  });
+
+  it('refuses the same idempotency key with a different input', async () => {
+    await createBlob({ contentType: 'image/png', idempotencyKey: 'k-1' });
+
+    const { data, errors } = await createBlob({ contentType: 'image/jpeg', idempotencyKey: 'k-1' });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'IdempotencyConflict', errorInfo: { field: 'idempotencyKey' } })]);
+    expect(unmarshalled<BlobRecord>(await h.table.scanAll()).filter((i) => i.entity === 'Blob')).toHaveLength(1);
+  });
+
+  it('creates a new blob for each create without an idempotency key', async () => {
+    const a = (await createBlob({ contentType: 'image/png' })).data as CreateBlobPayload;
+    const b = (await createBlob({ contentType: 'image/png' })).data as CreateBlobPayload;
+
+    expect(a.blob.id).not.toBe(b.blob.id);
+    expect(await h.table.scanAll()).toHaveLength(2);
+  });
+
+  it('reports a failing presign function as an InternalError without its message', async () => {
+    h.lambdas['presign-upload'] = async () => {
+      throw new Error('AccessDenied: arn:aws:iam::123:role/secret');
+    };
+
+    const { data, errors } = await createBlob({ contentType: 'image/png' });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'InternalError', message: 'The request could not be completed' })]);
+  });
+});

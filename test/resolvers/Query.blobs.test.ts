@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BlobConnection, CreateBlobPayload } from '../../generated/graphql.ts';
+import { startHarness, T0, type Harness } from './support/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.reset());
+
+/** Creates `count` blobs one second apart and returns their ids, oldest first. */
+async function createBlobs(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    h.clock.now = T0 + i * 1000;
+    const { data } = await h.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png', idempotencyKey: `key-${i}` } });
+    ids.push((data as CreateBlobPayload).blob.id);
+  }
+  return ids;
+}
+
+const blobs = async (args: { limit?: number; nextToken?: string | null }) => h.resolve('Query', 'blobs', args);
+
+describe('blobs', () => {
+  it('lists blobs newest first, page by page, without duplicates or gaps', async () => {
+    const ids = await createBlobs(7);
+
+    const seen: string[] = [];
+    const pageSizes: number[] = [];
+    let nextToken: string | null = null;
+    do {
+      const { data, errors } = await blobs({ limit: 3, nextToken });
+      expect(errors).toEqual([]);
+      const page = data as BlobConnection;
+      pageSizes.push(page.items.length);
+      seen.push(...page.items.map((b) => b.id));
+      nextToken = page.nextToken;
+    } while (nextToken);
+
+    expect(seen).toEqual([...ids].reverse());
+    expect(pageSizes.slice(0, 3)).toEqual([3, 3, 1]);
+  });
+
+  it('returns 20 blobs when no limit is given', async () => {
+    await createBlobs(21);
+
+    const { data } = await blobs({});
+
+    expect((data as BlobConnection).items).toHaveLength(20);
+    expect((data as BlobConnection).nextToken).toEqual(expect.any(String));
+  });
+
+  it('never lists idempotency records', async () => {
+    await createBlobs(2);
+
+    const { data } = await blobs({ limit: 100 });
+
+    expect((data as BlobConnection).items.map((b) => b.id)).not.toContainEqual(expect.stringContaining('idempotency#'));
+    expect((data as BlobConnection).items).toHaveLength(2);
+  });
+
+  it.each([0, 101, -5])('refuses limit %d with a ValidationError', async (limit) => {
+    const { data, errors } = await blobs({ limit });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'limit' } })]);
+  });
+
+  it('refuses a nextToken it did not issue with a ValidationError', async () => {
+    const { data, errors } = await blobs({ nextToken: 'bm90LWEtdG9rZW4=' });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'nextToken' } })]);
+  });
+});
