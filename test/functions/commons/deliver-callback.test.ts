@@ -201,7 +201,7 @@ describe('redeliverCallback', () => {
 
   it.each([
     ['NotFound', null],
-    ['NoCallback', finalBlob('https://x.example.com', { callback: null })],
+    ['NoCallback', finalBlob('https://x.example.com', { callback: undefined })],
     ['NotReady', finalBlob('https://x.example.com', { status: 'PROCESSING' })],
     ['NotReady', finalBlob('https://x.example.com', { status: 'PENDING_UPLOAD' })],
   ])('refuses with %s', async (errorType, record) => {
