@@ -1,0 +1,145 @@
+// Drives a running local cloud the way a client app does: GraphQL over HTTP, the realtime
+// WebSocket, presigned uploads with plain HTTP, and a real webhook receiver.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startLocalCloud, type LocalCloud } from '../../../local/cloud.ts';
+import { FREE_PORTS } from '../../../local/config.ts';
+import type { Blob, CreateBlobInput, CreateBlobPayload } from '../../../generated/graphql.ts';
+import { base64Json, RealtimeClient } from '../../local/appsync/support/clients.ts';
+
+export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/images/', import.meta.url));
+
+export const BLOB_FIELDS = /* GraphQL */ `
+  id status contentType size minConfidence maxLabels
+  labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
+  error { code message retryable }
+  callback { url status attempts lastAttemptAt lastError deliveredAt }
+  createdAt updatedAt uploadExpiresAt labelledAt
+`;
+
+export interface GraphQLError {
+  message: string;
+  errorType?: string;
+  errorInfo?: Record<string, unknown> | null;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data: T | null;
+  errors?: GraphQLError[];
+}
+
+export async function startTestCloud(dataDir?: string): Promise<LocalCloud> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'image-labels-it-')));
+  return startLocalCloud({
+    dataDir: dir,
+    ports: FREE_PORTS,
+    labellerWorkers: 1,
+    quiet: true,
+  });
+}
+
+export async function removeDataDir(cloud: LocalCloud): Promise<void> {
+  await rm(cloud.dataDir, { recursive: true, force: true });
+}
+
+export async function graphql<T>(
+  cloud: LocalCloud,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(cloud.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T | null; errors?: GraphQLError[] };
+  return { status: response.status, data: body.data ?? null, errors: body.errors };
+}
+
+export async function createBlob(cloud: LocalCloud, input: CreateBlobInput): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
+  return graphql<{ createBlob: CreateBlobPayload }>(
+    cloud,
+    `mutation Create($input: CreateBlobInput!) {
+      createBlob(input: $input) { blob { ${BLOB_FIELDS} } upload { url method headers expiresAt } }
+    }`,
+    { input },
+  );
+}
+
+export async function getBlob(cloud: LocalCloud, id: string): Promise<Blob | null> {
+  const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id });
+  if (result.errors) {
+    throw new Error(`blob(${id}) failed: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data!.blob;
+}
+
+/** PUTs a fixture to a presigned URL with the headers createBlob asked for, as `curl -X PUT --upload-file` does. */
+export async function curlUpload(upload: CreateBlobPayload['upload'], file: string): Promise<{ status: number; body: string }> {
+  const headers = JSON.parse(upload.headers) as Record<string, string>;
+  const args = ['-s', '-o', '-', '-w', '\n%{http_code}', '-X', upload.method, '--upload-file', file];
+  for (const [name, value] of Object.entries(headers)) {
+    args.push('-H', `${name}: ${value}`);
+  }
+  args.push(upload.url);
+  const { stdout } = await promisify(execFile)('curl', args);
+  const split = stdout.lastIndexOf('\n');
+  return { status: Number(stdout.slice(split + 1)), body: stdout.slice(0, split) };
+}
+
+export async function putBytes(url: string, headers: Record<string, string>, body: Uint8Array): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { method: 'PUT', headers, body });
+  return { status: response.status, body: await response.text() };
+}
+
+export function fixture(name: string): Promise<Buffer> {
+  return readFile(join(FIXTURES, name));
+}
+
+/** One labelsReady subscription on its own connection, ready once AppSync acknowledged the start. */
+export interface LabelsReadySubscription {
+  /** The next Blob delivered to this subscription. */
+  next(timeoutMs?: number): Promise<Blob>;
+  /** Blobs delivered and not yet taken. */
+  pending(): number;
+  close(): void;
+}
+
+export async function subscribeLabelsReady(cloud: LocalCloud, id: string): Promise<LabelsReadySubscription> {
+  const host = new URL(cloud.graphqlUrl).host;
+  const authorization = { host, 'x-api-key': cloud.apiKey };
+  const url = `${cloud.realtimeUrl}?header=${encodeURIComponent(base64Json(authorization))}&payload=e30=`;
+  const client = await RealtimeClient.connect(url, ['graphql-ws']);
+  client.send({ type: 'connection_init' });
+  await client.next((m) => m.type === 'connection_ack');
+  client.send({
+    type: 'start',
+    id: 'labels',
+    payload: {
+      data: JSON.stringify({ query: `subscription Ready($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }`, variables: { id } }),
+      extensions: { authorization },
+    },
+  });
+  const ack = await client.next((m) => m.type === 'start_ack' || m.type === 'error');
+  if (ack.type === 'error') {
+    client.close();
+    throw new Error(`subscription refused: ${JSON.stringify(ack.payload)}`);
+  }
+  return {
+    async next(timeoutMs = 60_000) {
+      const message = await client.next((m) => m.type === 'data', timeoutMs);
+      const data = message.payload?.data as { labelsReady: Blob } | undefined;
+      if (!data) {
+        throw new Error(`data message without data: ${JSON.stringify(message)}`);
+      }
+      return data.labelsReady;
+    },
+    pending: () => client.pending('data').length,
+    close: () => client.close(),
+  };
+}
