@@ -40,7 +40,8 @@ const silentLogger: RuntimeLogger = { debug: () => undefined, info: () => undefi
 
 export function createResolverRuntime(options: ResolverRuntimeOptions): ResolverRuntime {
   const logger = options.logger ?? silentLogger;
-  const { resolvers: resolverSpecs, dataSources: dataSourceSpecs } = options.manifest ?? projectManifest;
+  const resolverSpecs: readonly ResolverSpec[] = options.manifest?.resolvers ?? projectManifest.resolvers;
+  const dataSourceSpecs: Readonly<Record<string, DataSourceSpec>> = options.manifest?.dataSources ?? projectManifest.dataSources;
   const now = options.now ?? Date.now;
   const appsyncUtils = { util: createUtil({ now, logger }), runtime: createRuntime(), extensions: createExtensions() };
   const sandbox = new Sandbox({ appsyncUtils, logger, timeoutMs: options.handlerTimeoutMs ?? 1000 });
