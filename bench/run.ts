@@ -1,0 +1,27 @@
+// `npm run bench`: every benchmark, one after the other so they do not compete for the two cores.
+// Each writes its JSON into bench/results/; BENCHMARKS.md summarises them.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const benchmarks: Array<{ name: string; script: string; args?: string[] }> = [
+  { name: 'Lambda bundle sizes', script: 'scripts/measure-bundles.ts' },
+  { name: 'local labeller', script: 'bench/labeller.ts' },
+  { name: 'local cloud start and idle memory', script: 'bench/local-cloud.ts' },
+];
+
+let failed = 0;
+for (const benchmark of benchmarks) {
+  console.log(`\n== ${benchmark.name} (${benchmark.script})`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', benchmark.script, ...(benchmark.args ?? [])], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  if (result.status !== 0) {
+    console.error(`${benchmark.name} failed with exit code ${result.status}`);
+    failed += 1;
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;
