@@ -640,7 +640,8 @@ async function refreshRecent() {
   try {
     const { blobs } = await graphql(settings, LIST_BLOBS, { limit: 10 });
     renderRecent(blobs.items);
-    status.textContent = blobs.items.length ? `${blobs.items.length} most recent` : 'No blobs yet.';
+    const count = blobs.items.length;
+    status.textContent = count ? `${count} blob${count === 1 ? '' : 's'}, newest first` : 'No blobs yet.';
   } catch (error) {
     status.textContent = `Cannot list blobs: ${describe(error)}`;
   }
