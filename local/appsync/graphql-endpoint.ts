@@ -24,7 +24,7 @@ import {
   type GraphQLResponseBody,
 } from './errors.ts';
 import type { AppSyncLogger } from './logger.ts';
-import type { AppSyncSchema, OperationContext } from './schema.ts';
+import { operationContext, type AppSyncSchema } from './schema.ts';
 import { projectSelectedFields } from './selection.ts';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -45,6 +45,8 @@ export interface GraphQLEndpointOptions {
   graphqlPath: string;
   /** Receives each successful mutation field's result, keyed by field names, selected fields only. */
   publish(mutationField: string, payload: Record<string, unknown>): Promise<unknown>;
+  /** extensions.invalidateSubscriptions of the resolvers that ran. */
+  invalidate(subscriptionField: string, payload: Record<string, unknown>): unknown;
   logger: AppSyncLogger;
 }
 
@@ -230,12 +232,7 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       send(res, 200, { data: null, errors: variableErrors(coerced.errors) });
       return 200;
     }
-    const context: OperationContext = {
-      caller: authentication.caller,
-      headers,
-      phase: 'execute',
-      appendedErrors: [],
-    };
+    const context = operationContext(authentication.caller, headers, 'execute');
     const result = await execute({
       schema: appSchema.schema,
       document,
@@ -245,6 +242,8 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
     });
     const errors = [...(result.errors ?? []).map(formatExecutionError), ...context.appendedErrors];
     if (operation.operation === 'mutation') await fanOut(document, operation, result.data);
+    for (const { subscriptionField, payload } of context.invalidations) options.invalidate(subscriptionField, payload);
+    for (const [name, value] of Object.entries(context.responseHeaders)) res.setHeader(name, value);
     send(res, 200, errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
     logger.debug('graphql operation', {
       operation: operation.operation,

@@ -424,12 +424,17 @@ export class RealtimeServer {
       fieldName: field.name,
       arguments: filterArguments,
       filter: resolution.filter,
+      invalidationFilter: resolution.invalidationFilter ?? null,
       document: parsed.document,
       operationName: parsed.operationName,
       variables: parsed.variables,
       caller,
       headers,
       send: (message) => this.send(connection, message),
+      invalidated: () => {
+        connection.active.delete(id);
+        this.send(connection, { type: 'complete', id });
+      },
     });
     connection.active.add(id);
     this.send(connection, { type: 'start_ack', id });

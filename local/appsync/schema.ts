@@ -30,6 +30,14 @@ export interface OperationContext {
   phase: 'execute' | 'deliver';
   /** Errors added beside data (util.appendError, or util.error beyond the first). */
   appendedErrors: ResponseError[];
+  /** util.http.addResponseHeader(s) of the resolvers that ran. */
+  responseHeaders: Record<string, string>;
+  /** extensions.invalidateSubscriptions calls of the resolvers that ran, in order. */
+  invalidations: Array<{ subscriptionField: string; payload: Record<string, unknown> }>;
+}
+
+export function operationContext(caller: Caller, headers: Record<string, string>, phase: OperationContext['phase']): OperationContext {
+  return { caller, headers, phase, appendedErrors: [], responseHeaders: {}, invalidations: [] };
 }
 
 export interface AppSyncSchema {
@@ -103,6 +111,8 @@ function wrapField(
     info: GraphQLResolveInfo,
   ): Promise<unknown> => {
     const resolution = await runtime.resolveField(fieldInvocation(type.name, args, source, context, info));
+    Object.assign(context.responseHeaders, resolution.responseHeaders);
+    context.invalidations.push(...(resolution.invalidations ?? []));
     const path = responsePath(info);
     const locations = fieldLocations(info);
     const [first, ...rest] = resolution.errors;

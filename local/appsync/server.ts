@@ -2,7 +2,12 @@
 // /graphql/realtime, with API key and IAM (SigV4) authorization, on one or two ports (plain and TLS).
 // Resolvers run in the ResolverRuntime given by the caller; this file only wires the pieces together.
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IamConfig } from './auth.ts';
@@ -39,6 +44,11 @@ export interface AppSyncServerOptions {
   /** Write the TLS certificate (PEM, never the key) here so clients can trust it (NODE_EXTRA_CA_CERTS). */
   certificatePath?: string;
   logger?: AppSyncLogger;
+  /**
+   * Answers requests that are not for the GraphQL endpoint, e.g. the demo page at `/` on the same origin.
+   * Called first; returns true when it answered, false to leave the request to the endpoint.
+   */
+  serveOther?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Interval of `ka` messages on realtime connections; default 60 s. */
   keepAliveIntervalMs?: number;
   /** Close realtime connections that send neither connection_init nor start within this time; default 15 s. */
@@ -95,7 +105,14 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
   const publish = (mutationField: string, payload: Record<string, unknown>): Promise<number> =>
     registry.publish(mutationField, payload);
 
-  const handler = createGraphQLHandler({ appSchema, auth, graphqlPath: GRAPHQL_PATH, publish, logger });
+  const handler = createGraphQLHandler({
+    appSchema,
+    auth,
+    graphqlPath: GRAPHQL_PATH,
+    publish,
+    invalidate: (subscriptionField, payload) => registry.invalidate(subscriptionField, payload),
+    logger,
+  });
   const realtime = new RealtimeServer({
     appSchema,
     auth,
@@ -109,7 +126,17 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
 
   const servers: Array<HttpServer | HttpsServer> = [];
   const attach = (server: HttpServer | HttpsServer): void => {
-    server.on('request', (req, res) => void handler(req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      try {
+        if (options.serveOther?.(req, res)) return;
+      } catch (error) {
+        logger.error('serving a non-GraphQL request failed', { path: req.url, error: String(error) });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+        return;
+      }
+      void handler(req, res);
+    });
     server.on('upgrade', (req, socket, head) => {
       if (!realtime.handleUpgrade(req, socket, head)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -9,7 +9,7 @@ import type { Caller } from './auth.ts';
 import { formatExecutionError, type GraphQLResponseBody } from './errors.ts';
 import type { AppSyncLogger } from './logger.ts';
 import type { SubscriptionFilter } from './runtime/types.ts';
-import type { AppSyncSchema, OperationContext } from './schema.ts';
+import { operationContext, type AppSyncSchema } from './schema.ts';
 
 export type FilterMatcher = (filter: SubscriptionFilter, payload: Record<string, unknown>) => boolean;
 
@@ -20,12 +20,16 @@ export interface Subscriber {
   /** Arguments the client set (non-null), for AppSync's argument-based filtering. */
   arguments: Record<string, unknown>;
   filter: SubscriptionFilter | null;
+  /** extensions.setSubscriptionInvalidationFilter of the subscription's resolver. */
+  invalidationFilter: SubscriptionFilter | null;
   document: DocumentNode;
   operationName: string | null;
   variables: Record<string, unknown>;
   caller: Caller;
   headers: Record<string, string>;
   send(message: { type: 'data'; id: string; payload: GraphQLResponseBody }): void;
+  /** Called when a mutation invalidates this subscription: it is already removed; the client gets `complete`. */
+  invalidated(): void;
 }
 
 function argumentsMatch(args: Record<string, unknown>, payload: Record<string, unknown>): boolean {
@@ -107,13 +111,24 @@ export class SubscriptionRegistry {
     return delivered;
   }
 
+  /**
+   * extensions.invalidateSubscriptions: unsubscribes every subscriber of `subscriptionField` whose invalidation
+   * filter matches `payload` (AppSync then sends the client `complete`). Returns how many were unsubscribed.
+   */
+  invalidate(subscriptionField: string, payload: Record<string, unknown>): number {
+    let count = 0;
+    const subscribers = this.byField.get(subscriptionField);
+    for (const [key, subscriber] of [...(subscribers?.entries() ?? [])]) {
+      if (!subscriber.invalidationFilter || !this.matchesFilter(subscriber.invalidationFilter, payload)) continue;
+      subscribers?.delete(key);
+      subscriber.invalidated();
+      count += 1;
+    }
+    return count;
+  }
+
   private async render(subscriber: Subscriber, payload: Record<string, unknown>): Promise<GraphQLResponseBody> {
-    const context: OperationContext = {
-      caller: subscriber.caller,
-      headers: subscriber.headers,
-      phase: 'deliver',
-      appendedErrors: [],
-    };
+    const context = operationContext(subscriber.caller, subscriber.headers, 'deliver');
     const result = await execute({
       schema: this.appSchema.schema,
       document: subscriber.document,

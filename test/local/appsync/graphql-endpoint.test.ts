@@ -258,3 +258,25 @@ describe('local AppSync GraphQL over HTTP', () => {
     expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('local AppSync beside other content', () => {
+  it('lets serveOther answer non-GraphQL requests (the demo page) and leaves /graphql to the endpoint', async () => {
+    const t = await startTestServer({
+      serveOther: (req, res) => {
+        if (req.method !== 'GET' || req.url !== '/') return false;
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<h1>demo</h1>');
+        return true;
+      },
+    });
+    try {
+      const page = await post(new URL('/', t.server.graphqlUrl).href, '', {}, { method: 'GET' });
+      const api = await postWithApiKey(t.server.graphqlUrl, '{ blobs { nextToken } }');
+
+      expect(page.text).toBe('<h1>demo</h1>');
+      expect(api.json).toEqual({ data: { blobs: { nextToken: null } } });
+    } finally {
+      await t.server.close();
+    }
+  });
+});

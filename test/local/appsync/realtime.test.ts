@@ -207,6 +207,20 @@ describe('local AppSync realtime endpoint', () => {
     expect(await t.server.publish('publishBlobResult', { id: 'blob-stop', status: 'LABELLED' })).toBe(0);
   });
 
+  it('completes a subscription that a mutation invalidates (extensions.invalidateSubscriptions)', async () => {
+    const client = await connectWithSubprotocol();
+    await init(client);
+    await subscribe(client, 'doomed', 'invalidate-me');
+    await subscribe(client, 'kept', 'blob-kept');
+
+    const res = await postWithApiKey(t.server.graphqlUrl, 'mutation { deleteBlob(id: "invalidate-me") { id } }');
+
+    expect(res.headers['x-blob-deleted']).toBe('invalidate-me');
+    expect(await client.next((m) => m.type === 'complete')).toEqual({ type: 'complete', id: 'doomed' });
+    expect(await t.server.publish('publishBlobResult', { id: 'invalidate-me' })).toBe(0);
+    expect(await t.server.publish('publishBlobResult', { id: 'blob-kept' })).toBe(1);
+  });
+
   it('refuses a start with a wrong API key in its authorization, and does not register it', async () => {
     const client = await connectWithSubprotocol();
     await init(client);

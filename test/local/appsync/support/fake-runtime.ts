@@ -100,6 +100,15 @@ export function createFakeRuntime(): FakeRuntime {
         }
         case 'Mutation.deleteBlob': {
           const blob = blobs.get(String(args.id));
+          if (args.id === 'invalidate-me') {
+            // extensions.invalidateSubscriptions and util.http.addResponseHeader, as the runtime reports them.
+            return {
+              data: null,
+              errors: [],
+              invalidations: [{ subscriptionField: 'labelsReady', payload: { id: 'invalidate-me' } }],
+              responseHeaders: { 'x-blob-deleted': 'invalidate-me' },
+            };
+          }
           blobs.delete(String(args.id));
           // Data and an appended error together, as util.appendError produces.
           return {
@@ -121,7 +130,8 @@ export function createFakeRuntime(): FakeRuntime {
       if (id === 'refused') {
         return { errors: [{ message: 'Subscriptions to this blob are refused', errorType: 'NotFound' }], filter: null };
       }
-      return { errors: [], filter: { filterGroup: [{ filters: [{ fieldName: 'id', operator: 'eq', value: id }] }] } };
+      const byId = { filterGroup: [{ filters: [{ fieldName: 'id', operator: 'eq', value: id }] }] };
+      return { errors: [], filter: byId, invalidationFilter: byId };
     },
   };
 }
