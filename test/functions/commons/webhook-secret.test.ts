@@ -1,0 +1,50 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { webhookSecretProvider } from '../../../functions/commons/webhook-secret.ts';
+
+const SECRET = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
+const secretsManager = mockClient(SecretsManagerClient);
+const client = () => new SecretsManagerClient({ region: 'eu-west-1' });
+
+describe('webhookSecretProvider', () => {
+  beforeEach(() => {
+    secretsManager.reset();
+  });
+
+  it('answers the configured secret without calling Secrets Manager', async () => {
+    const secret = webhookSecretProvider({ kind: 'value', secret: SECRET }, client);
+
+    await expect(secret()).resolves.toBe(SECRET);
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+
+  it('reads the secret from Secrets Manager once and keeps it', async () => {
+    secretsManager.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: `${SECRET}\n` });
+    const secret = webhookSecretProvider({ kind: 'secretsManager', arn: ARN }, client);
+
+    const [first, second] = [await secret(), await secret()];
+
+    expect([first, second]).toEqual([SECRET, SECRET]);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('tries again after a failed read', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))
+      .resolves({ SecretString: SECRET });
+    const secret = webhookSecretProvider({ kind: 'secretsManager', arn: ARN }, client);
+
+    await expect(secret()).rejects.toMatchObject({ code: 'DependencyUnavailable' });
+    await expect(secret()).resolves.toBe(SECRET);
+  });
+
+  it('refuses a stored value that is not a whsec_ secret', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2' });
+    const secret = webhookSecretProvider({ kind: 'secretsManager', arn: ARN }, client);
+
+    await expect(secret()).rejects.toThrow(/not a whsec_<base64> string/);
+  });
+});
