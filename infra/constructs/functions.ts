@@ -46,6 +46,24 @@ const DEFAULT_SETTINGS: Omit<FunctionSettings, 'description'> = { timeout: Durat
 const REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
+/**
+ * Lambda passes credentials in environment variables, the first link of the SDK's default provider
+ * chain. The other links are loaded with `import()` only when that one fails, which never happens in
+ * Lambda: leaving them out of the bundles saves about 90 KB per function (and its parse time at cold
+ * start). Were one ever reached, the import would fail with "Cannot find package".
+ */
+export const UNUSED_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+  '@smithy/credential-provider-imds',
+];
+
 export interface FunctionsProps {
   /** File names under functions/ without extension. */
   handlers: string[];
@@ -122,8 +140,8 @@ export class Functions extends Construct {
         sourceMap: true,
         sourcesContent: false,
         banner: REQUIRE_BANNER,
-        // Bundle the SDK too: the versions in package-lock.json run, not whatever the runtime ships.
-        externalModules: [],
+        // The SDK is bundled: the versions of package-lock.json run, not whatever the runtime ships.
+        externalModules: UNUSED_CREDENTIAL_PROVIDERS,
         logLevel: LogLevel.WARNING,
       },
     });

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { UNUSED_CREDENTIAL_PROVIDERS } from '../../infra/constructs/functions.ts';
 import { dataSources } from '../../resolvers/manifest.ts';
 import { synthesize } from './synthesize.ts';
 
@@ -100,5 +102,27 @@ describe('the Lambda functions', () => {
     // Minified: long lines (the few line breaks left are inside string literals).
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
     expect(existsSync(path.join(bundleDir(handler), 'index.mjs.map'))).toBe(true);
+  });
+
+  it.each(handlers)(
+    'bundles every package %s loads at start, leaving out only the unused credential providers',
+    (handler) => {
+      const code = readFileSync(path.join(bundleDir(handler), 'index.mjs'), 'utf8');
+      const staticImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((match) => match[1]);
+      const dynamicImports = [...code.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)].map((match) => match[1]);
+      const packages = (names: string[]) =>
+        names.filter((name) => !builtinModules.includes(name.replace(/^node:/, '')));
+
+      expect(packages(staticImports)).toEqual([]);
+      expect(packages(dynamicImports).filter((name) => !UNUSED_CREDENTIAL_PROVIDERS.includes(name))).toEqual([]);
+    },
+  );
+
+  it('keeps every bundle under 500 KB', () => {
+    const sizes = Object.fromEntries(
+      handlers.map((handler) => [handler, statSync(path.join(bundleDir(handler), 'index.mjs')).size]),
+    );
+
+    expect(Object.entries(sizes).filter(([, size]) => size >= 500 * 1024)).toEqual([]);
   });
 });
