@@ -61,17 +61,22 @@ export class Sandbox {
     );
     vm.runInContext(REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join(' '), context);
     const filename = `appsync:${code}.js`;
-    const wrapper = vm.runInContext(`(function (exports, require, module) {\n${transformed.code}\n})`, context, {
+    // esbuild's CommonJS output imports with require("...") and exports through module.exports; both are
+    // renamed so that resolver code sees no `require` or `module` of its own.
+    const body = transformed.code
+      .replace(/\brequire\(("[^"]*")\)/g, '__appsync_import__($1)')
+      .replace(/\bmodule\.exports\b/g, '__appsync_module__.exports');
+    const wrapper = vm.runInContext(`(function (__appsync_module__, __appsync_import__) {\n${body}\n})`, context, {
       filename,
       timeout: this.options.timeoutMs,
-    }) as (exports: object, require: (name: string) => unknown, module: { exports: object }) => void;
+    }) as (module: { exports: object }, importModule: (name: string) => unknown) => void;
     const module = { exports: {} as Record<string, unknown> };
-    const requireModule = (name: string): unknown => {
+    const importModule = (name: string): unknown => {
       if (name === '@aws-appsync/utils') return this.options.appsyncUtils;
       if (name === '@aws-appsync/utils/dynamodb') return dynamodbModule;
       throw new Error(`Cannot find module '${name}': APPSYNC_JS code can only import @aws-appsync/utils`);
     };
-    wrapper(module.exports, requireModule, module);
+    wrapper(module, importModule);
     const exports = module.exports;
     return new LoadedHandlers(code, context, filename, map, this.options.timeoutMs, {
       request: typeof exports.request === 'function' ? (exports.request as (ctx: unknown) => unknown) : undefined,
@@ -119,8 +124,8 @@ export class LoadedHandlers {
     }
     const name = e?.name ?? 'Error';
     const message = e?.message ?? String(error);
-    const frame = (e?.stack ?? '').split('\n').find((l) => l.includes(this.filename));
-    const m = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+    const escaped = this.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(e?.stack ?? '');
     const position = m ? this.map.originalPosition(Number(m[1]) - 1, Number(m[2])) : null;
     const where = position ? `${position.source}:${position.line}:${position.column}` : `${this.code}.js`;
     return new CodeError(`${where}: ${name}: ${message}`, position, error);

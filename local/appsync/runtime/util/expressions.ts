@@ -111,18 +111,20 @@ function fieldConditions(scope: ExpressionScope, path: string, ops: Record<strin
   return parts;
 }
 
+const wrap = (expression: string) => `(${expression})`;
+
 function conditionParts(scope: ExpressionScope, filter: Record<string, unknown>, prefix: string): string[] {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
     if (prefix === '' && (key === 'and' || key === 'or')) {
       const list = (Array.isArray(value) ? value : [value]).map((f) => conditionExpression(scope, f as Record<string, unknown>)).filter(Boolean);
-      if (list.length > 0) parts.push(`(${list.join(key === 'and' ? ' AND ' : ' OR ')})`);
+      if (list.length > 0) parts.push(list.length === 1 ? list[0] : list.map(wrap).join(key === 'and' ? ' AND ' : ' OR '));
     } else if (prefix === '' && key === 'not') {
       const inner = conditionExpression(scope, value as Record<string, unknown>);
-      if (inner) parts.push(`(NOT ${inner})`);
+      if (inner) parts.push(`NOT ${wrap(inner)}`);
     } else if (isOperatorObject(value)) {
-      parts.push(...fieldConditions(scope, `${prefix}${key}`, value).map((p) => `(${p})`));
+      parts.push(...fieldConditions(scope, `${prefix}${key}`, value));
     } else if (isPlainObject(value)) {
       parts.push(...conditionParts(scope, value, `${prefix}${key}.`));
     } else {
@@ -136,7 +138,7 @@ function conditionParts(scope: ExpressionScope, filter: Record<string, unknown>,
 export function conditionExpression(scope: ExpressionScope, filter: Record<string, unknown> | null | undefined): string {
   if (!filter) return '';
   const parts = conditionParts(scope, filter, '');
-  return parts.length === 1 ? parts[0] : parts.join(' AND ');
+  return parts.length === 1 ? parts[0] : parts.map(wrap).join(' AND ');
 }
 
 export function buildCondition(filter: Record<string, unknown> | null | undefined): Expression | undefined {

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureRuntime, type FixtureRuntime } from './support/fixture-runtime.ts';
+
+let fixture: FixtureRuntime | undefined;
+afterEach(() => fixture?.close());
+
+function unit(source: string) {
+  fixture = fixtureRuntime({
+    modules: { 'Query.field': source },
+    resolvers: [{ typeName: 'Query', fieldName: 'field', kind: 'UNIT', code: 'Query.field', dataSource: 'none' }],
+  });
+  return fixture;
+}
+
+describe('the resolver sandbox', () => {
+  it('has none of the Node or ES globals that APPSYNC_JS lacks', async () => {
+    const f = unit(`
+export function request() {
+  return { payload: [typeof process, typeof require, typeof Buffer, typeof setTimeout, typeof Promise, typeof Proxy, typeof Intl, typeof fetch] };
+}
+export function response(ctx) { return ctx.result; }
+`);
+
+    const { data } = await f.resolve('Query', 'field');
+
+    expect(data).toEqual(Array(8).fill('undefined'));
+  });
+
+  it('has util, runtime and extensions as globals too', async () => {
+    const f = unit(`
+export function request() { return { payload: [typeof util.autoId, typeof runtime.earlyReturn, typeof extensions.setSubscriptionFilter] }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    expect((await f.resolve('Query', 'field')).data).toEqual(['function', 'function', 'function']);
+  });
+
+  it('refuses to evaluate code from strings', async () => {
+    const f = unit(`
+export function request() { return { payload: new Function('return 1')() }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    const { errors } = await f.resolve('Query', 'field');
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('EvalError') })]);
+  });
+
+  it('cannot load a bundle that imports anything but @aws-appsync/utils', () => {
+    expect(() => unit(`import fs from 'node:fs';\nexport function request() { return fs; }\nexport function response() { return null; }\n`)).toThrow(
+      /Cannot find module 'node:fs'/,
+    );
+  });
+
+  it('provides the @aws-appsync/utils/dynamodb helpers', async () => {
+    const f = unit(`
+import { get } from '@aws-appsync/utils/dynamodb';
+export function request() { return { payload: get({ key: { id: 'a' } }) }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    expect((await f.resolve('Query', 'field')).data).toEqual({ operation: 'GetItem', key: { id: { S: 'a' } } });
+  });
+});
