@@ -125,7 +125,8 @@ export class ImageLabelsStack extends Stack {
     new CfnOutput(this, 'ApiId', { value: api.apiId });
     new CfnOutput(this, 'ApiKeyId', {
       value: graphql.apiKey.attrApiKeyId,
-      description: 'Id of the default API key; its value: aws appsync list-api-keys --api-id <ApiId>',
+      // AppSync has no key value apart from the id: clients send the id (da2-…) in x-api-key.
+      description: 'Default API key (clients send it in x-api-key); aws appsync list-api-keys --api-id <ApiId>',
     });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
