@@ -128,7 +128,7 @@ export function appsyncJsViolations(source: string, fileName: string): string[] 
         break;
       case ts.SyntaxKind.NewExpression: {
         const callee = (node as ts.NewExpression).expression;
-        if (ts.isIdentifier(callee) && callee.text !== 'Date' && callee.text !== 'Error') {
+        if (ts.isIdentifier(callee) && callee.text !== 'Date') {
           report(node, `new ${callee.text}`);
         }
         break;
