@@ -73,7 +73,7 @@ export interface LocalCloud {
   realtimeUrl: string;
   httpsGraphqlUrl: string;
   wssRealtimeUrl: string;
-  /** The demo page (web/), served by the GraphQL server. */
+  /** The demo page (web/), served by the GraphQL server, with the API key filled in. */
   demoPageUrl: string;
   apiKey: string;
   s3Endpoint: string;
@@ -101,6 +101,8 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** Each cloud imports its own copy of the handler modules: they read the environment when loaded. */
 let cloudInstances = 0;
+/** The handlers' configuration is process.env: one cloud at a time per process. */
+let running = false;
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') {
@@ -197,26 +199,36 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const ports: LocalCloudPorts = { ...DEFAULT_PORTS, ...options.ports };
   const logs = options.logStream ?? createLogStream({ level: options.quiet ? 'warn' : 'info' });
   const log = logs.logger('local');
+  if (running) {
+    throw new Error('a local cloud is already running in this process (the handlers read process.env): close it first');
+  }
+  running = true;
   const instance = ++cloudInstances;
-
-  if (!existsSync(BUNDLES_DIR)) {
-    throw new Error(`no resolver bundles in ${BUNDLES_DIR}: run \`npm run build\` first (npm start does)`);
-  }
-  await mkdir(dataDir, { recursive: true });
-  const secrets = await loadOrCreateSecrets(dataDir);
-  if (secrets.created) {
-    log.info('generated an API key and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
-  }
 
   // Everything started so far, closed in reverse order if a later step fails.
   const closers: Array<() => Promise<void>> = [];
+  let closed = false;
   const closeAll = async () => {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (const close of closers.splice(0).reverse()) {
       await close().catch((error: unknown) => log.error('shutdown step failed', { error }));
     }
+    running = false;
   };
 
   try {
+    if (!existsSync(BUNDLES_DIR)) {
+      throw new Error(`no resolver bundles in ${BUNDLES_DIR}: run \`npm run build\` first (npm start does)`);
+    }
+    await mkdir(dataDir, { recursive: true });
+    const secrets = await loadOrCreateSecrets(dataDir);
+    if (secrets.created) {
+      log.info('generated an API key and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
+    }
+
     // Handlers arrive last (they need every endpoint, the GraphQL URL included); S3 events and
     // resolvers that come earlier wait for them.
     let handlersLoaded!: (handlers: Map<string, Handler>) => void;
@@ -309,6 +321,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const s3 = (s3Result as PromiseFulfilledResult<LocalS3>).value;
     const rekognition = (rekognitionResult as PromiseFulfilledResult<RekognitionServer>).value;
     const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
+    logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognition.url, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
 
     const runtime = createResolverRuntime({
       bundlesDir: BUNDLES_DIR,
@@ -367,7 +380,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       realtimeUrl: appsync.realtimeUrl,
       httpsGraphqlUrl,
       wssRealtimeUrl: appsync.wssRealtimeUrl ?? '',
-      demoPageUrl: new URL('/', appsync.graphqlUrl).href,
+      demoPageUrl: `${new URL('/', appsync.graphqlUrl).href}?apiKey=${encodeURIComponent(secrets.apiKey)}`,
       apiKey: secrets.apiKey,
       s3Endpoint: s3.endpoint,
       rekognitionEndpoint: rekognition.url,

@@ -40,6 +40,9 @@ export interface LogStream {
   captureConsole(): () => void;
 }
 
+/** Wide enough for `lambda:process-upload`, so messages line up. */
+const COMPONENT_WIDTH = 21;
+
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const COLOURS = {
@@ -167,7 +170,7 @@ export function createLogStream(options: LogStreamOptions = {}): LogStream {
     const line = [
       `${COLOURS.dim}${clock(entry.time)}${COLOURS.reset}`,
       `${levelColour}${entry.level.toUpperCase().padEnd(5)}${COLOURS.reset}`,
-      `${colourFor(entry.component)}${entry.component.padEnd(12)}${COLOURS.reset}`,
+      `${colourFor(entry.component)}${entry.component.padEnd(COMPONENT_WIDTH)}${COLOURS.reset}`,
       entry.level === 'error' ? `${COLOURS.bold}${entry.message}${COLOURS.reset}` : entry.message,
       ...pairs,
     ].join(' ');
@@ -219,7 +222,13 @@ export function createLogStream(options: LogStreamOptions = {}): LogStream {
     if (format === 'json') {
       return JSON.stringify({ component, ...record }) + '\n';
     }
-    const { level: _level, message, timestamp, service: _service, sampling_rate: _rate, xray_trace_id: _trace, ...fields } = record;
+    // On a terminal, the Lambda context Powertools repeats on every line is noise: the component names the function.
+    const {
+      level: _level, message, timestamp, service: _service, sampling_rate: _rate, xray_trace_id: _trace,
+      cold_start: _cold, function_arn: _arn, function_memory_size: _memory, function_name: _name,
+      function_request_id: requestId, ...rest
+    } = record;
+    const fields: LogFields = requestId === undefined ? rest : { ...rest, requestId };
     const parsedTime = typeof timestamp === 'string' ? new Date(timestamp) : new Date();
     return render({
       time: Number.isNaN(parsedTime.getTime()) ? new Date() : parsedTime,

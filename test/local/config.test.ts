@@ -1,0 +1,70 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORTS, loadOrCreateSecrets, parseStartCommand } from '../../local/config.ts';
+
+describe('local cloud configuration', () => {
+  it('starts with the documented defaults', () => {
+    // Act
+    const command = parseStartCommand([], {});
+
+    // Assert
+    expect(command).toEqual({
+      kind: 'start',
+      settings: {
+        dataDir: resolve('.data'),
+        host: '127.0.0.1',
+        ports: { graphql: 20002, graphqlHttps: 20003, s3: 4569, dynamodb: 4567, rekognition: 4570 },
+        labellerWorkers: 1,
+        ttlSweepSeconds: 30,
+        logFormat: undefined,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('lets environment variables override the defaults and flags override both', () => {
+    // Act
+    const command = parseStartCommand(['--port', '3000', '--data-dir', '/tmp/cloud'], { PORT: '4000', S3_PORT: '5000', DATA_DIR: '/tmp/other', LOG_FORMAT: 'json' });
+
+    // Assert
+    expect(command.kind === 'start' && command.settings).toMatchObject({
+      dataDir: '/tmp/cloud',
+      ports: { ...DEFAULT_PORTS, graphql: 3000, s3: 5000 },
+      logFormat: 'json',
+    });
+  });
+
+  it.each([
+    [['--port', 'http'], /--port must be an integer/],
+    [['--s3-port', '70000'], /--s3-port must be an integer from 0 to 65535/],
+    [['--log-format', 'xml'], /log format must be pretty or json/],
+    [['--unknown'], /Unknown option/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseStartCommand(argv, {})).toThrow(message);
+  });
+
+  it('answers --help with the usage', () => {
+    expect(parseStartCommand(['--help'], {})).toMatchObject({ kind: 'help', text: expect.stringContaining('--data-dir') });
+  });
+
+  it('generates the API key and webhook secret once and keeps them in the data directory', async () => {
+    // Arrange
+    const dataDir = await mkdtemp(join(tmpdir(), 'local-config-'));
+
+    // Act
+    const first = await loadOrCreateSecrets(dataDir);
+    const second = await loadOrCreateSecrets(dataDir);
+
+    // Assert
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(first.apiKey).toMatch(/^da2-[a-z2-7]{26}$/);
+    expect(first.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect({ apiKey: second.apiKey, webhookSecret: second.webhookSecret }).toEqual({ apiKey: first.apiKey, webhookSecret: first.webhookSecret });
+    expect(JSON.parse(await readFile(join(dataDir, 'local-cloud.json'), 'utf8'))).toEqual({ apiKey: first.apiKey, webhookSecret: first.webhookSecret });
+    expect((await stat(join(dataDir, 'local-cloud.json'))).mode & 0o777).toBe(0o600);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});
