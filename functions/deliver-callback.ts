@@ -4,8 +4,8 @@
 // AppSync surfaces a Lambda error).
 import type { Context } from 'aws-lambda';
 import type { DeliverCallbackRequest, DeliverCallbackResult } from '../domain/lambda-payloads.ts';
-import { BlobStore } from './commons/blob-store.ts';
-import { createDocumentClient, createSecretsManagerClient } from './commons/clients.ts';
+import { BlobStore, documentClient } from './commons/blob-store.ts';
+import { createDynamoDBClient, createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
 import { callbackDeliverer, redeliverCallback } from './commons/deliver-callback.ts';
@@ -16,7 +16,7 @@ import { webhookSecretProvider } from './commons/webhook-secret.ts';
 
 const config = loadConfig(process.env, ['tableName', 'webhookSecret']);
 logger.setLogLevel(config.logLevel);
-const store = new BlobStore(createDocumentClient(), config.tableName);
+const store = new BlobStore(documentClient(createDynamoDBClient()), config.tableName);
 const deliver = callbackDeliverer(
   config,
   store,

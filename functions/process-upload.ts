@@ -3,9 +3,9 @@
 // blob, whose lease was released. Records that finished or were skipped are skipped again by the retry.
 import type { Context, S3Event } from 'aws-lambda';
 import { createAppSyncPublisher } from './commons/appsync-publisher.ts';
-import { BlobStore } from './commons/blob-store.ts';
+import { BlobStore, documentClient } from './commons/blob-store.ts';
 import {
-  createDocumentClient,
+  createDynamoDBClient,
   createRekognitionClient,
   createS3Client,
   createSecretsManagerClient,
@@ -22,7 +22,7 @@ const config = loadConfig(process.env, ['tableName', 'bucketName', 'appsyncGraph
 logger.setLogLevel(config.logLevel);
 const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
 const rekognition = createRekognitionClient();
-const store = new BlobStore(createDocumentClient(), config.tableName);
+const store = new BlobStore(documentClient(createDynamoDBClient()), config.tableName);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
 const deliver = callbackDeliverer(
   config,

@@ -10,8 +10,8 @@
 //
 // The lease is the `processingStartedAt` written by startProcessing: later transitions of that attempt are
 // conditional on it, so only the attempt holding the lease can finish the record.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
 import type { BlobError, CallbackStatus, Label } from '../../generated/graphql.ts';
 import { DomainError, fromAwsError, isConditionalCheckFailed } from './errors.ts';
@@ -34,6 +34,11 @@ export interface CallbackAttempt {
 type Item = Record<string, unknown>;
 
 const FINAL: readonly StoredBlobStatus[] = ['LABELLED', 'FAILED', 'REJECTED'];
+
+/** The DocumentClient the store works through: plain JavaScript values in, plain values out. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
 
 export class BlobStore {
   constructor(

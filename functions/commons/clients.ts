@@ -1,12 +1,13 @@
 // AWS SDK v3 clients. Handlers create the ones they use once, at module load, and pass them down.
 // Endpoints, region and credentials come from the SDK's standard environment (AWS_ENDPOINT_URL_S3,
 // AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_REKOGNITION, AWS_REGION, ...): the local cloud differs by configuration only.
-// One factory per client, so that a bundle holds only the clients its handler uses.
+// One factory per client, so that a bundle holds only the clients its handler uses. (The DynamoDB
+// DocumentClient wrapper is made in blob-store.ts, its only user: @aws-sdk/lib-dynamodb does not declare
+// itself free of side effects, so importing it here would put DynamoDB in every bundle.)
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export function createS3Client(options: { forcePathStyle: boolean }): S3Client {
   return new S3Client({
@@ -18,10 +19,9 @@ export function createS3Client(options: { forcePathStyle: boolean }): S3Client {
   });
 }
 
-export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+/** Wrap it with blob-store.ts `documentClient()` for the blob table. */
+export function createDynamoDBClient(): DynamoDBClient {
+  return new DynamoDBClient({});
 }
 
 export function createRekognitionClient(): RekognitionClient {
