@@ -57,7 +57,8 @@ describe('demo page', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const url = new URL('/', cloud.graphqlUrl);
     url.searchParams.set('apiKey', apiKey);
-    await page.goto(url.href);
+    const response = await page.goto(url.href);
+    expect(response?.status(), `the demo page should be served at ${url.origin}/`).toBe(200);
     return page;
   }
 
