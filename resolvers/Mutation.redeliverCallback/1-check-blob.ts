@@ -1,8 +1,9 @@
-import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
+import type { Context, DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
-import { isFinalStatus, toBlob, type BlobRecord } from '../../domain/blob.ts';
+import { toBlob, type BlobRecord } from '../../domain/blob.ts';
 import type { Blob, MutationRedeliverCallbackArgs } from '../../generated/graphql.ts';
 import { raiseDataSourceError } from '../lib/errors.ts';
+import { assertCallbackCanBeSent } from '../lib/redeliver.ts';
 import { nowIso } from '../lib/time.ts';
 
 export function request(ctx: Context<MutationRedeliverCallbackArgs>): DynamoDBGetItemRequest {
@@ -12,14 +13,6 @@ export function request(ctx: Context<MutationRedeliverCallbackArgs>): DynamoDBGe
 export function response(ctx: Context<MutationRedeliverCallbackArgs, object, undefined, undefined, BlobRecord | null>): Blob {
   raiseDataSourceError(ctx.error, []);
   const blob = toBlob(ctx.result, nowIso());
-  if (!blob) {
-    util.error(`No blob ${ctx.args.id}`, 'NotFound');
-  }
-  if (!blob.callback) {
-    util.error('The blob has no callbackUrl', 'NoCallback');
-  }
-  if (!isFinalStatus(blob.status)) {
-    util.error(`The blob is ${blob.status}; its result is sent once it is LABELLED, FAILED or REJECTED`, 'NotReady');
-  }
+  assertCallbackCanBeSent(blob, ctx.args.id);
   return blob;
 }
