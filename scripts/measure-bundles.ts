@@ -1,8 +1,8 @@
 // Bundles every Lambda handler (functions/*.ts) the way it ships — esbuild, ESM, minified, tree-shaken,
 // platform node, target node22 — and reports the sizes three ways:
 //   - "bundled": the AWS SDK inside the bundle (the version we test is the version that runs);
-//   - "bundledLambdaCredentials": the same, with the SDK's credential chain replaced by the environment
-//     credentials Lambda provides (alias @aws-sdk/credential-provider-node → functions/commons/lambda-credentials.ts);
+//   - "deployed": the same, less the credential providers Lambda never reaches (the SDK imports them only when
+//     the environment credentials are missing): exactly what infra/constructs/functions.ts deploys;
 //   - "sdkExternal": @aws-sdk/* left to the Node.js 22 runtime, which ships SDK v3 (CDK NodejsFunction's default).
 // Each bundle is then imported once (with a placeholder environment) to prove it loads.
 // Writes bench/results/bundles.json. Usage: tsx scripts/measure-bundles.ts [--no-load-check]
@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { PresignUploadRequest } from '../domain/lambda-payloads.ts';
+import { UNUSED_CREDENTIAL_PROVIDERS } from '../infra/constructs/functions.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'bundles');
@@ -21,11 +22,7 @@ const TARGET_BYTES = 500 * 1024;
 /** ESM bundles of CommonJS packages still call require() for Node built-ins. */
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-type Variant = 'bundled' | 'bundledLambdaCredentials' | 'sdkExternal';
-
-export const LAMBDA_CREDENTIALS_ALIAS = {
-  '@aws-sdk/credential-provider-node': join(ROOT, 'functions', 'commons', 'lambda-credentials.ts'),
-};
+type Variant = 'bundled' | 'deployed' | 'sdkExternal';
 
 interface VariantSize {
   bytes: number;
@@ -38,7 +35,7 @@ interface FunctionSizes {
   name: string;
   entry: string;
   bundled: VariantSize;
-  bundledLambdaCredentials: VariantSize;
+  deployed: VariantSize;
   sdkExternal: VariantSize;
   underTarget: Record<Variant, boolean>;
   /** Every variant imports; the presign bundles also sign a URL with the environment's credentials. */
@@ -69,8 +66,7 @@ async function bundle(entry: string, variant: Variant): Promise<{ file: string; 
     legalComments: 'none',
     // Packages that publish a "module" build get tree-shaken ESM.
     mainFields: ['module', 'main'],
-    external: variant === 'sdkExternal' ? ['@aws-sdk/*'] : [],
-    alias: variant === 'bundledLambdaCredentials' ? LAMBDA_CREDENTIALS_ALIAS : {},
+    external: { bundled: [], deployed: UNUSED_CREDENTIAL_PROVIDERS, sdkExternal: ['@aws-sdk/*'] }[variant],
     banner: { js: REQUIRE_SHIM },
     metafile: true,
     logLevel: 'error',
@@ -152,20 +148,20 @@ async function main(): Promise<void> {
   const results: FunctionSizes[] = [];
   for (const entry of await handlers()) {
     const bundled = await bundle(entry, 'bundled');
-    const lambdaCredentials = await bundle(entry, 'bundledLambdaCredentials');
+    const deployed = await bundle(entry, 'deployed');
     const external = await bundle(entry, 'sdkExternal');
     results.push({
       name: basename(entry, '.ts'),
       entry: relative(ROOT, entry),
       bundled: bundled.size,
-      bundledLambdaCredentials: lambdaCredentials.size,
+      deployed: deployed.size,
       sdkExternal: external.size,
       underTarget: {
         bundled: bundled.size.bytes < TARGET_BYTES,
-        bundledLambdaCredentials: lambdaCredentials.size.bytes < TARGET_BYTES,
+        deployed: deployed.size.bytes < TARGET_BYTES,
         sdkExternal: external.size.bytes < TARGET_BYTES,
       },
-      loads: checkLoading ? (await loads(bundled.file)) && (await loads(lambdaCredentials.file)) : null,
+      loads: checkLoading ? (await loads(bundled.file)) && (await loads(deployed.file)) : null,
     });
   }
 
@@ -180,11 +176,11 @@ async function main(): Promise<void> {
   await writeFile(RESULT, `${JSON.stringify(report, null, 2)}\n`);
 
   const cell = (size: VariantSize) => `${kb(size.bytes)} / ${kb(size.gzipBytes)}`.padEnd(24);
-  console.log(`${'function'.padEnd(20)}${'SDK bundled'.padEnd(24)}${'+ Lambda credentials'.padEnd(24)}${'SDK external'.padEnd(24)}loads`);
+  console.log(`${'function'.padEnd(20)}${'SDK bundled'.padEnd(24)}${'deployed (see above)'.padEnd(24)}${'SDK external'.padEnd(24)}loads`);
   console.log(`${''.padEnd(20)}${'(minified / gzip)'.padEnd(24)}${''.padEnd(24)}${''.padEnd(24)}`);
   for (const result of results) {
     console.log(
-      `${result.name.padEnd(20)}${cell(result.bundled)}${cell(result.bundledLambdaCredentials)}${cell(result.sdkExternal)}` +
+      `${result.name.padEnd(20)}${cell(result.bundled)}${cell(result.deployed)}${cell(result.sdkExternal)}` +
         `${result.loads === null ? '-' : result.loads ? 'yes' : 'NO'}`,
     );
   }

@@ -48,9 +48,12 @@ export function locationOfFrame(frame: string): string | undefined {
   return `${segments.slice(-2).join('/')}:${match[2]}`;
 }
 
-/** The logger of the module; handlers set its level from the validated configuration. */
+/**
+ * The logger of the module; handlers set its level from the validated configuration. The `service` key is
+ * Powertools' own POWERTOOLS_SERVICE_NAME when set (the stack names each function), otherwise image-labels.
+ */
 export function createLogger(logLevel: LogLevelName = 'INFO'): LocatedLogger {
-  return new LocatedLogger({ serviceName: SERVICE_NAME, logLevel });
+  return new LocatedLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ? undefined : SERVICE_NAME, logLevel });
 }
 
 export const logger = createLogger();

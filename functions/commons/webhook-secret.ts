@@ -1,10 +1,14 @@
 // The Standard Webhooks signing secret: from WEBHOOK_SECRET directly, or read once from Secrets Manager
-// (WEBHOOK_SECRET_ARN; the secret string is the `whsec_...` value) and kept for the life of the container.
+// (WEBHOOK_SECRET_ARN) and kept for the life of the container. The stack's generated secret holds the base64 key
+// without the `whsec_` prefix (Secrets Manager's generator cannot add one; see docs/deploy.md): the prefix is
+// added when missing, so a secret stored as `whsec_<base64>` works too.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isWebhookSecret, type WebhookSecretSource } from './config.ts';
 import { DomainError, fromAwsError } from './errors.ts';
 
 export type SecretProvider = () => Promise<string>;
+
+const WHSEC_PREFIX = 'whsec_';
 
 export function webhookSecretProvider(source: WebhookSecretSource, client: () => SecretsManagerClient): SecretProvider {
   if (source.kind === 'value') {
@@ -27,9 +31,10 @@ async function fetchSecret(client: SecretsManagerClient, arn: string): Promise<s
   } catch (error) {
     throw fromAwsError('Secrets Manager', error);
   }
-  const secret = value?.trim();
-  if (secret === undefined || !isWebhookSecret(secret)) {
-    throw new DomainError('InternalError', 'The webhook secret in Secrets Manager is not a whsec_<base64> string');
+  const stored = value?.trim() ?? '';
+  const secret = stored.startsWith(WHSEC_PREFIX) ? stored : `${WHSEC_PREFIX}${stored}`;
+  if (!isWebhookSecret(secret)) {
+    throw new DomainError('InternalError', 'The webhook secret in Secrets Manager is not base64 (optionally prefixed whsec_)');
   }
   return secret;
 }

@@ -41,10 +41,18 @@ describe('webhookSecretProvider', () => {
     await expect(secret()).resolves.toBe(SECRET);
   });
 
-  it('refuses a stored value that is not a whsec_ secret', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2' });
+  it('adds the whsec_ prefix to a generated secret stored without it', async () => {
+    const generated = Buffer.alloc(36, 4).toString('base64');
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: generated });
     const secret = webhookSecretProvider({ kind: 'secretsManager', arn: ARN }, client);
 
-    await expect(secret()).rejects.toThrow(/not a whsec_<base64> string/);
+    await expect(secret()).resolves.toBe(`whsec_${generated}`);
+  });
+
+  it('refuses a stored value that is not a base64 key', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2!' });
+    const secret = webhookSecretProvider({ kind: 'secretsManager', arn: ARN }, client);
+
+    await expect(secret()).rejects.toThrow(/not base64/);
   });
 });
