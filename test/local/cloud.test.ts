@@ -1,0 +1,125 @@
+// startLocalCloud as a whole: every service on free ports, wired by configuration only.
+// (The product's end-to-end behaviour — subscriptions, webhooks — is tested with the handlers and AppSync.)
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { FREE_PORTS } from '../../local/config.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'images');
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; errorType?: string }>;
+}
+
+async function graphql<T>(cloud: LocalCloud, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  const response = await fetch(cloud.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+interface Created {
+  createBlob: { blob: { id: string; status: string }; upload: { url: string; method: string; headers: string } };
+}
+
+interface Read {
+  blob: { id: string; status: string; size: number | null; error: { code: string } | null; labels: Array<{ name: string }> | null } | null;
+}
+
+const CREATE = `mutation Create($input: CreateBlobInput!) {
+  createBlob(input: $input) { blob { id status } upload { url method headers } }
+}`;
+const READ = 'query Read($id: ID!) { blob(id: $id) { id status size error { code } labels { name } } }';
+
+describe('local cloud', () => {
+  let dataDir: string;
+  let cloud: LocalCloud;
+  const environmentBefore = { ...process.env };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'local-cloud-'));
+    cloud = await startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+  });
+
+  afterAll(async () => {
+    await cloud?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers GraphQL with the API key kept in the data directory', async () => {
+    // Act
+    const stored = JSON.parse(await readFile(join(dataDir, 'local-cloud.json'), 'utf8')) as { apiKey: string };
+    const response = await graphql<{ blobs: { items: unknown[] } }>(cloud, '{ blobs { items { id } } }');
+
+    // Assert
+    expect(cloud.apiKey).toBe(stored.apiKey);
+    expect(response).toEqual({ data: { blobs: { items: [] } } });
+    expect(cloud.demoPageUrl).toBe(`${new URL('/', cloud.graphqlUrl).href}?apiKey=${cloud.apiKey}`);
+  });
+
+  it('takes an upload from createBlob through S3\'s event to the processing function', async () => {
+    // Arrange
+    const image = await readFile(join(FIXTURES, 'truncated.jpg'));
+    const created = await graphql<Created>(cloud, CREATE, { input: { contentType: 'image/jpeg', contentLength: image.length } });
+    const { blob, upload } = created.data!.createBlob;
+
+    // Act
+    const put = await fetch(upload.url, { method: upload.method, headers: JSON.parse(upload.headers) as Record<string, string>, body: image });
+    await cloud.uploadsIdle();
+    const read = await graphql<Read>(cloud, READ, { id: blob.id });
+
+    // Assert
+    expect(put.status).toBe(200);
+    expect(new URL(upload.url).origin).toBe(cloud.s3Endpoint);
+    expect(read.data?.blob).toMatchObject({ id: blob.id, status: 'REJECTED', size: image.length, error: { code: 'InvalidImageFormatException' } });
+  });
+
+  it('refuses a second cloud in the same process', async () => {
+    // Act
+    const second = startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+
+    // Assert
+    await expect(second).rejects.toThrow(/already running in this process/);
+  });
+
+  it('keeps blobs, objects, the API key and the webhook secret across a restart, and restores the environment when closed', async () => {
+    // Arrange
+    const image = await readFile(join(FIXTURES, 'chelsea.png'));
+    const created = await graphql<Created>(cloud, CREATE, { input: { contentType: 'image/png' } });
+    const { blob, upload } = created.data!.createBlob;
+    await fetch(upload.url, { method: upload.method, headers: JSON.parse(upload.headers) as Record<string, string>, body: image });
+    await cloud.uploadsIdle();
+    const before = await graphql<Read>(cloud, READ, { id: blob.id });
+    const { apiKey, webhookSecret } = cloud;
+
+    // Act
+    await cloud.close();
+    const environmentBetween = { ...process.env };
+    cloud = await startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+    const after = await graphql<Read>(cloud, READ, { id: blob.id });
+    const s3 = new S3Client({
+      endpoint: cloud.s3Endpoint, region: cloud.region, credentials: { ...cloud.credentials }, forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const object = await s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: `${cloud.stage}/${blob.id}` }));
+    const stored = Buffer.from(await object.Body!.transformToByteArray());
+    s3.destroy();
+
+    // Assert
+    expect(before.data?.blob?.status).toBe('LABELLED');
+    expect(after.data?.blob).toEqual(before.data?.blob);
+    expect(stored).toEqual(image);
+    expect({ apiKey: cloud.apiKey, webhookSecret: cloud.webhookSecret }).toEqual({ apiKey, webhookSecret });
+    const configured = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_REKOGNITION', 'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'TABLE_NAME', 'BUCKET_NAME', 'STAGE', 'APPSYNC_GRAPHQL_URL', 'WEBHOOK_SECRET',
+      'S3_FORCE_PATH_STYLE', 'CALLBACK_ALLOW_HTTP_LOOPBACK', 'LOG_LEVEL'];
+    const pick = (env: NodeJS.ProcessEnv) => Object.fromEntries(configured.map((name) => [name, env[name]]));
+    expect(pick(environmentBetween)).toEqual(pick(environmentBefore));
+  });
+});
