@@ -93,7 +93,7 @@ export async function curlUpload(upload: CreateBlobPayload['upload'], file: stri
 }
 
 export async function putBytes(url: string, headers: Record<string, string>, body: Uint8Array): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'PUT', headers, body });
+  const response = await fetch(url, { method: 'PUT', headers, body: new Blob([new Uint8Array(body)]) });
   return { status: response.status, body: await response.text() };
 }
 
