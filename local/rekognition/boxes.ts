@@ -42,30 +42,30 @@ export function suppressExclusiveClasses(
   return kept;
 }
 
-/**
- * Fuses the detections of two passes (the image and its mirror): boxes of one class that
- * overlap are one object whose score is the mean over both passes (0 where a pass missed it)
- * and whose box is the score-weighted mean. Used to measure flip test-time augmentation.
- */
-export function fusePasses(a: readonly Detection[], b: readonly Detection[], iouThreshold: number): Detection[] {
-  const fused: Detection[] = [];
-  const used = new Set<Detection>();
-  for (const d of [...a].sort(byScore)) {
-    const match = [...b].sort(byScore).find((o) => !used.has(o) && o.classIndex === d.classIndex && iou(o.box, d.box) >= iouThreshold);
-    if (match) used.add(match);
-    fused.push(match ? mergePair(d, match) : { ...d, score: d.score / 2 });
-  }
-  for (const o of b) if (!used.has(o)) fused.push({ ...o, score: o.score / 2 });
-  return fused;
-}
+export type Fusion = 'mean' | 'max';
 
-function mergePair(a: Detection, b: Detection): Detection {
-  const wa = a.score / (a.score + b.score);
-  const wb = 1 - wa;
-  const mix = (x: number, y: number): number => x * wa + y * wb;
-  return {
-    classIndex: a.classIndex,
-    score: (a.score + b.score) / 2,
-    box: { Left: mix(a.box.Left, b.box.Left), Top: mix(a.box.Top, b.box.Top), Width: mix(a.box.Width, b.box.Width), Height: mix(a.box.Height, b.box.Height) },
-  };
+/**
+ * Fuses the detections of several passes over one image (mirrored, zoomed out): boxes of one
+ * class that overlap are one object. Its score is the mean over all passes (0 where a pass
+ * missed it) or the best pass's; its box is the score-weighted mean of the passes' boxes.
+ */
+export function fusePasses(passes: ReadonlyArray<readonly Detection[]>, iouThreshold: number, fusion: Fusion): Detection[] {
+  const clusters: Detection[][] = [];
+  const all = passes.flatMap((pass, index) => pass.map((d) => ({ d, index }))).sort((a, b) => byScore(a.d, b.d));
+  const passOf = new Map(all.map(({ d, index }) => [d, index]));
+  for (const { d, index } of all) {
+    const cluster = clusters.find((c) => c[0].classIndex === d.classIndex && iou(c[0].box, d.box) >= iouThreshold
+      && !c.some((member) => passOf.get(member) === index));
+    if (cluster) cluster.push(d);
+    else clusters.push([d]);
+  }
+  return clusters.map((members) => {
+    const total = members.reduce((sum, m) => sum + m.score, 0);
+    const mix = (pick: (b: BoundingBox) => number): number => members.reduce((sum, m) => sum + pick(m.box) * m.score, 0) / total;
+    return {
+      classIndex: members[0].classIndex,
+      score: fusion === 'max' ? members[0].score : total / passes.length,
+      box: { Left: mix((b) => b.Left), Top: mix((b) => b.Top), Width: mix((b) => b.Width), Height: mix((b) => b.Height) },
+    };
+  });
 }

@@ -8,12 +8,10 @@ import type { io } from '@tensorflow/tfjs-core';
 
 /** MobileNetV3-CenterNet trained on COCO-80, shipped as a tfjs graph model inside @vladmandic/human. */
 export const INPUT_SIZE = 512;
-/** Each row: x1, y1, x2, y2 (input pixels), score 0..1, COCO class index 0..79. */
-export const ROW_LENGTH = 6;
 const DETECTIONS = 'tower_0/detections';
 
 export interface CenterNet {
-  /** Runs the detector on a letterboxed RGB square; returns its top-100 rows. */
+  /** Runs the detector on a letterboxed RGB square; returns its top-100 rows (see decode-centernet.ts). */
   run(pixels: Uint8Array): Promise<Float32Array>;
   dispose(): void;
 }

@@ -1,6 +1,8 @@
-import { ROW_LENGTH } from './centernet-model.ts';
 import { toImageBox, type Letterbox } from './letterbox.ts';
 import type { Detection } from './types.ts';
+
+/** Each row: x1, y1, x2, y2 (input pixels), score 0..1, COCO class index 0..79. */
+export const ROW_LENGTH = 6;
 
 export interface DecodeOptions {
   /** Rows below this raw score are dropped before anything else looks at them. */

@@ -12,8 +12,6 @@ export interface LabellerOptions {
   workers?: number;
   /** Images allowed to wait for a free worker before requests are throttled. Default 64. */
   queueLimit?: number;
-  /** Fuse a second, mirrored pass (twice the time; see docs/labeller.md). Default off. */
-  flipTta?: boolean;
 }
 
 export const DEFAULT_QUEUE_LIMIT = 64;
@@ -28,7 +26,6 @@ export function createLabeller(options: LabellerOptions = {}): Labeller {
     size: Math.max(1, options.workers ?? availableParallelism()),
     queueLimit: Math.max(0, options.queueLimit ?? DEFAULT_QUEUE_LIMIT),
     script: workerScriptUrl,
-    config: { flipTta: options.flipTta ?? false },
   });
   return {
     async detectLabels(input: DetectLabelsInput): Promise<DetectLabelsResponse> {

@@ -14,8 +14,9 @@ export interface Letterbox {
   top: number;
 }
 
-export function letterboxFor(imageWidth: number, imageHeight: number, size: number): Letterbox {
-  const scale = size / Math.max(imageWidth, imageHeight);
+/** `fill` < 1 shrinks the image further inside the square (a zoomed-out view of it). */
+export function letterboxFor(imageWidth: number, imageHeight: number, size: number, fill = 1): Letterbox {
+  const scale = (size * fill) / Math.max(imageWidth, imageHeight);
   const width = Math.max(1, Math.min(size, Math.round(imageWidth * scale)));
   const height = Math.max(1, Math.min(size, Math.round(imageHeight * scale)));
   return { size, width, height, left: Math.floor((size - width) / 2), top: Math.floor((size - height) / 2) };

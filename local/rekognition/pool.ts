@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { RekognitionError, type RekognitionErrorName } from './errors.ts';
-import type { JobRequest, WorkerConfig, WorkerMessage } from './protocol.ts';
+import type { JobRequest, WorkerMessage } from './protocol.ts';
 import type { DetectLabelsResponse } from './types.ts';
 
 export interface PoolOptions {
@@ -8,7 +8,6 @@ export interface PoolOptions {
   /** Jobs allowed to wait for a worker; one more is refused with a throttling error. */
   queueLimit: number;
   script: () => Promise<URL>;
-  config: WorkerConfig;
 }
 
 type Job = Omit<JobRequest, 'id'>;
@@ -74,7 +73,7 @@ export class WorkerPool {
   }
 
   private spawn(script: URL): void {
-    const slot: Slot = { worker: new Worker(script, { workerData: this.options.config }), ready: false };
+    const slot: Slot = { worker: new Worker(script), ready: false };
     this.slots.add(slot);
     slot.worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
     slot.worker.on('error', (error) => console.error('labeller worker crashed:', error));

@@ -3,10 +3,16 @@ import { RekognitionError } from './errors.ts';
 import { checkDimensions, MAX_SIDE_PX } from './limits.ts';
 import { letterboxFor, type Letterbox } from './letterbox.ts';
 
-export interface ModelInput {
+/** One square input for the detector and where the image sits in it. */
+export interface ModelView {
   /** Interleaved RGB, 0..255, `letterbox.size` squared. */
   pixels: Uint8Array;
   letterbox: Letterbox;
+}
+
+export interface ModelInput {
+  /** One view per requested fill, in the same order. */
+  views: ModelView[];
   /** Size of the image as Rekognition sees it: after EXIF orientation. */
   width: number;
   height: number;
@@ -16,41 +22,50 @@ const WHITE = { r: 255, g: 255, b: 255 };
 const BLACK = { r: 0, g: 0, b: 0 };
 
 /**
- * Decodes JPEG/PNG bytes into the letterboxed RGB square the detector expects.
- * Alpha is flattened on white (a silhouette on transparency stays a silhouette), greyscale and
- * 16-bit images become 8-bit sRGB. Undecodable bytes are InvalidImageFormatException.
+ * Decodes JPEG/PNG bytes into letterboxed RGB squares for the detector: `fills` of 1 fits the
+ * image to the square, smaller fills shrink it further (zoomed-out views). Alpha is flattened
+ * on white (a silhouette on transparency stays a silhouette); greyscale and 16-bit images become
+ * 8-bit sRGB. Undecodable bytes are InvalidImageFormatException.
  */
-export async function toModelInput(bytes: Uint8Array, size: number): Promise<ModelInput> {
+export async function toModelInput(bytes: Uint8Array, size: number, fills: readonly number[] = [1]): Promise<ModelInput> {
   // 'truncated' refuses cut-off files but tolerates the harmless warnings many cameras produce.
   const open = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_SIDE_PX * MAX_SIDE_PX });
   let width: number;
   let height: number;
   try {
-    const meta = await open().metadata();
-    ({ width, height } = meta.autoOrient);
+    ({ width, height } = (await open().metadata()).autoOrient);
   } catch (error) {
     throw invalidFormat(error);
   }
   checkDimensions(width, height);
-  const letterbox = letterboxFor(width, height, size);
   try {
-    const pixels = await open()
+    // Decode once, straight to the largest size any view needs; smaller views come from that.
+    const fitted = letterboxFor(width, height, size);
+    const rgb = await open()
       .rotate()
       .flatten({ background: WHITE })
       .toColourspace('srgb')
       .removeAlpha()
-      .resize(letterbox.width, letterbox.height, { fit: 'fill' })
-      .extend({
-        top: letterbox.top,
-        bottom: size - letterbox.height - letterbox.top,
-        left: letterbox.left,
-        right: size - letterbox.width - letterbox.left,
-        background: BLACK,
-      })
+      .resize(fitted.width, fitted.height, { fit: 'fill' })
       .raw()
       .toBuffer();
-    if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
-    return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox, width, height };
+    const views = await Promise.all(fills.map(async (fill) => {
+      const letterbox = letterboxFor(width, height, size, fill);
+      const pixels = await sharp(rgb, { raw: { width: fitted.width, height: fitted.height, channels: 3 } })
+        .resize(letterbox.width, letterbox.height, { fit: 'fill' })
+        .extend({
+          top: letterbox.top,
+          bottom: size - letterbox.height - letterbox.top,
+          left: letterbox.left,
+          right: size - letterbox.width - letterbox.left,
+          background: BLACK,
+        })
+        .raw()
+        .toBuffer();
+      if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
+      return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox };
+    }));
+    return { views, width, height };
   } catch (error) {
     throw invalidFormat(error);
   }

@@ -9,5 +9,3 @@ export type WorkerMessage =
   | { type: 'fatal'; message: string }
   | { type: 'result'; id: number; response: DetectLabelsResponse }
   | { type: 'error'; id: number; name: RekognitionErrorName; message: string };
-
-export interface WorkerConfig { flipTta: boolean }

@@ -1,8 +1,8 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createDetector } from './detect.ts';
 import { RekognitionError } from './errors.ts';
-import type { JobRequest, WorkerConfig, WorkerMessage } from './protocol.ts';
+import type { JobRequest, WorkerMessage } from './protocol.ts';
 
 /**
  * Worker thread entry: loads the model once, then labels one image at a time.
@@ -15,10 +15,9 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 // One libvips thread per worker: the pool already puts one worker on each core.
 sharp.concurrency(1);
 
-const config = workerData as WorkerConfig;
 const started = performance.now();
 try {
-  const detector = await createDetector({ flipTta: config.flipTta });
+  const detector = await createDetector();
   port.on('message', async (job: JobRequest) => {
     try {
       const response = await detector.detectLabels(job.bytes, { minConfidence: job.minConfidence, maxLabels: job.maxLabels });

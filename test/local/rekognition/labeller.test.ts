@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabeller, RekognitionError, type Labeller } from '../../../local/rekognition/labeller.ts';
 import { blankPng, fixture } from './fixtures.ts';
@@ -31,6 +31,16 @@ describe('the local labeller on the fixture photos (real model)', () => {
     const { Labels } = await labeller.detectLabels({ bytes: fixture('chelsea.png'), minConfidence: 0 });
     const wrongAnimals = Labels.filter((l) => ANIMALS.includes(l.Name) && l.Name !== 'Cat');
     expect(wrongAnimals.filter((l) => l.Confidence >= 50)).toEqual([]);
+  });
+
+  it.each([
+    ['a close crop of her face', (image: Sharp) => image.extract({ left: 90, top: 60, width: 271, height: 180 })],
+    ['a greyscale copy', (image: Sharp) => image.greyscale()],
+  ])('still calls Chelsea a cat, not a dog, in %s', async (_what, edit) => {
+    const bytes = new Uint8Array(await edit(sharp(fixture('chelsea.png'))).png().toBuffer());
+    const { Labels } = await labeller.detectLabels({ bytes });
+    expect(Labels[0]?.Name).toBe('Cat');
+    expect(Labels.map((l) => l.Name)).not.toContain('Dog');
   });
 
   it('says nothing about the rocket rather than something wrong (no COCO class fits it)', async () => {

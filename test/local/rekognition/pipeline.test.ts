@@ -4,6 +4,7 @@ import { thresholdFor, toConfidence } from '../../../local/rekognition/calibrati
 import { decodeCenterNet } from '../../../local/rekognition/decode-centernet.ts';
 import { flipHorizontally, letterboxFor, toImageBox } from '../../../local/rekognition/letterbox.ts';
 import { sniffImageFormat, validateRequest } from '../../../local/rekognition/limits.ts';
+import { needsSecondLook } from '../../../local/rekognition/postprocess.ts';
 import { ancestorsOf, COCO_CLASSES, labelInfo } from '../../../local/rekognition/taxonomy.ts';
 import { toDetectLabelsResponse } from '../../../local/rekognition/to-response.ts';
 import type { Detection } from '../../../local/rekognition/types.ts';
@@ -18,6 +19,10 @@ const det = (classIndex: number, score: number, b = box(0.1, 0.1, 0.5, 0.5)): De
 describe('letterbox geometry', () => {
   it('centres a landscape image and pads above and below', () => {
     expect(letterboxFor(600, 400, 512)).toEqual({ size: 512, width: 512, height: 341, left: 0, top: 85 });
+  });
+
+  it('shrinks the image further inside the square for a zoomed-out view', () => {
+    expect(letterboxFor(600, 400, 512, 0.5)).toEqual({ size: 512, width: 256, height: 171, left: 128, top: 170 });
   });
 
   it('maps a box from input pixels back to ratios of the image', () => {
@@ -80,22 +85,37 @@ describe('box post-processing', () => {
     expect(kept.map((d) => d.classIndex)).toEqual([CAT, HORSE, CUP]);
   });
 
-  it('averages a flip pair and halves what only one pass saw', () => {
-    const fused = fusePasses([det(CAT, 0.6), det(DOG, 0.2, box(0.6, 0.6, 0.3, 0.3))], [det(CAT, 0.4)], 0.5);
-    expect(fused.map((d) => [d.classIndex, Number(d.score.toFixed(3))])).toEqual([[CAT, 0.5], [DOG, 0.1]]);
+  it.each([
+    ['mean', [[CAT, 0.5], [DOG, 0.1]]],
+    ['max', [[CAT, 0.6], [DOG, 0.2]]],
+  ] as const)('fuses the views of one image by the %s of their scores', (fusion, expected) => {
+    const fused = fusePasses([[det(CAT, 0.6), det(DOG, 0.2, box(0.6, 0.6, 0.3, 0.3))], [det(CAT, 0.4, box(0.12, 0.1, 0.5, 0.5))]], 0.5, fusion);
+    expect(fused.map((d) => [d.classIndex, Number(d.score.toFixed(3))])).toEqual(expected);
+    expect(fused[0].box.Left).toBeCloseTo(0.1 * 0.6 + 0.12 * 0.4);
   });
 });
 
 describe('calibration', () => {
   it('reads a raw score at its class threshold as 50 and rises monotonically', () => {
     expect(toConfidence(thresholdFor(CAT), CAT)).toBeCloseTo(50);
-    expect(toConfidence(0.55, CAT)).toBeGreaterThan(90);
+    expect(toConfidence(0.6, CAT)).toBeGreaterThan(90);
     expect(toConfidence(0.2, CAT)).toBeLessThan(30);
   });
 
   it('asks more of classes the detector hallucinates on discs and textures', () => {
     const umbrella = COCO_CLASSES.findIndex((c) => c.coco === 'umbrella');
     expect(thresholdFor(umbrella)).toBeGreaterThan(thresholdFor(CAT));
+  });
+});
+
+describe('the second look', () => {
+  it('is taken when the first view sees an animal, which close-ups get wrong', () => {
+    expect(needsSecondLook([{ classIndex: DOG, confidence: 80, box: box(0, 0, 1, 1) }])).toBe(true);
+  });
+
+  it('is skipped for other objects and for faint animals', () => {
+    expect(needsSecondLook([{ classIndex: CUP, confidence: 90, box: box(0, 0, 1, 1) }])).toBe(false);
+    expect(needsSecondLook([{ classIndex: CAT, confidence: 10, box: box(0, 0, 1, 1) }])).toBe(false);
   });
 });
 
