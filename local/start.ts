@@ -112,6 +112,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // `npm start` runs `sh -c "npm run build && node …"`: a SIGTERM to npm ends the shell, not this
+  // process, which is handed to init. Noticing the new parent stops us as the signal would have.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) {
+      stop('SIGTERM');
+    }
+  }, 500).unref();
 }
 
 await main();
