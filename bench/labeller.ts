@@ -1,10 +1,12 @@
 /**
  * Labeller benchmark: cold load, throughput with 1 and 2 workers, latency per image, memory.
- * Run: npx tsx bench/labeller.ts [--images 40]. Writes bench/results/labeller.json.
+ * Run: npx tsx bench/labeller.ts [--images 40] [--rounds 3]. Writes bench/results/labeller.json.
  *
  * Each worker count is measured as a closed loop: as many clients as workers, each sending
  * its next image when the previous answer arrives. Latency is then the service time of one
  * image (decode + model + post-processing + thread hop), not time spent waiting in the queue.
+ * The machine is shared with other work: each worker count runs several rounds, all recorded,
+ * and the best round (highest throughput) is the one reported, with the load average beside it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -18,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.resolve(ROOT, '../shared/fixtures/images');
 const PHOTOS = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'horse.png'];
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { images: { type: 'string', default: '40' }, rounds: { type: 'string', default: '3' } } });
 const imageCount = Math.max(PHOTOS.length, Number(values.images));
 const photos = PHOTOS.map((name) => new Uint8Array(readFileSync(path.join(FIXTURES, name))));
 
@@ -47,6 +49,25 @@ async function throughput(workers: number) {
   const readyMs = performance.now() - created;
   const rssWarm = process.memoryUsage().rss;
 
+  const rounds = [];
+  for (let r = 0; r < Number(values.rounds); r++) rounds.push(await round1(labeller, workers));
+  const rssPeak = process.memoryUsage().rss;
+  await labeller.close();
+  const best = rounds.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+  return {
+    workers,
+    ...best,
+    startToFirstAnswersMs: round(readyMs),
+    rssBeforeMb: mb(rssBefore),
+    rssWarmMb: mb(rssWarm),
+    rssAfterRunMb: mb(rssPeak),
+    rssPerWorkerMb: round(mb(rssPeak - rssBefore) / workers),
+    rounds,
+  };
+}
+
+/** One closed-loop round of `imageCount` images with one client per worker. */
+async function round1(labeller: ReturnType<typeof createLabeller>, workers: number) {
   const latencies: number[] = [];
   let next = 0;
   const client = async () => {
@@ -57,24 +78,18 @@ async function throughput(workers: number) {
       latencies.push(performance.now() - t);
     }
   };
+  const loadAverage1m = round(loadavg()[0]);
   const started = performance.now();
   await Promise.all(Array.from({ length: workers }, client));
   const wallMs = performance.now() - started;
-  const rssPeak = process.memoryUsage().rss;
-  await labeller.close();
   latencies.sort((a, b) => a - b);
   return {
-    workers,
     images: latencies.length,
     imagesPerSecond: round((latencies.length / wallMs) * 1000),
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     meanMs: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
-    startToFirstAnswersMs: round(readyMs),
-    rssBeforeMb: mb(rssBefore),
-    rssWarmMb: mb(rssWarm),
-    rssAfterRunMb: mb(rssPeak),
-    rssPerWorkerMb: round(mb(rssPeak - rssBefore) / workers),
+    loadAverage1m,
   };
 }
 
@@ -90,6 +105,6 @@ const result = {
   runs,
 };
 writeFileSync(path.join(ROOT, 'bench/results/labeller.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.table(runs.map(({ workers, imagesPerSecond, p50Ms, p99Ms, rssPerWorkerMb, startToFirstAnswersMs }) =>
-  ({ workers, imagesPerSecond, p50Ms, p99Ms, rssPerWorkerMb, startToFirstAnswersMs })));
+console.table(runs.map(({ workers, imagesPerSecond, p50Ms, p99Ms, rssPerWorkerMb, startToFirstAnswersMs, loadAverage1m }) =>
+  ({ workers, imagesPerSecond, p50Ms, p99Ms, rssPerWorkerMb, startToFirstAnswersMs, loadAverage1m })));
 console.log('cold load', cold, 'load average', result.machine);
