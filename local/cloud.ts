@@ -148,17 +148,6 @@ async function importHandlers(instance: number): Promise<Map<string, Handler>> {
   return handlers;
 }
 
-/**
- * Loads the handlers' shared modules (functions/commons: SDK clients, Powertools, ...) while the
- * servers start. They read no configuration when loaded (the handler files do), so one copy serves
- * every cloud, and importing the handlers later only evaluates the small handler files.
- */
-async function preloadHandlerDependencies(): Promise<void> {
-  const dir = join(FUNCTIONS_DIR, 'commons');
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
-  await Promise.all(files.map((file) => import(/* @vite-ignore */ pathToFileURL(join(dir, file)).href).catch(() => undefined)));
-}
-
 /** Reuses the certificate kept in the data directory while it has a day left, so it is trusted once. */
 async function tlsMaterial(dataDir: string, logger: Logger): Promise<{ material: TlsMaterial; certificatePath: string }> {
   const dir = join(dataDir, 'tls');
@@ -309,7 +298,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     const tlsStart = tlsMaterial(dataDir, log);
-    const preloading = preloadHandlerDependencies().catch(() => undefined);
 
     const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart]);
     const [dynamodbResult, s3Result, rekognitionResult, tlsResult] = started;
@@ -378,7 +366,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOG_LEVEL: process.env.LOG_LEVEL ?? (options.quiet ? 'WARN' : 'INFO'),
     });
     closers.unshift(async () => restoreEnvironment());
-    await preloading;
+    // Imported once GraphQL answers: the main thread's CPU goes to the servers first.
     try {
       handlersLoaded(await importHandlers(instance));
     } catch (error) {
