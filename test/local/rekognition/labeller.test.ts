@@ -43,6 +43,17 @@ describe('the local labeller on the fixture photos (real model)', () => {
     expect(Labels.map((l) => l.Name)).not.toContain('Dog');
   });
 
+  it('reads a JPEG stored sideways with an EXIF orientation as it is displayed', async () => {
+    // Stored rotated a quarter turn anticlockwise, tagged "rotate 90° clockwise to display".
+    const sideways = await sharp(fixture('chelsea.png')).rotate(270).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const { Labels } = await labeller.detectLabels({ bytes: new Uint8Array(sideways) });
+    const cat = Labels.find((l) => l.Name === 'Cat');
+    expect(cat).toBeDefined();
+    // Boxes are relative to the upright image (451×300): the cat's box is wider than tall.
+    const { Width, Height } = cat!.Instances[0].BoundingBox;
+    expect(Width * 451).toBeGreaterThan(Height * 300);
+  });
+
   it('says nothing about the rocket rather than something wrong (no COCO class fits it)', async () => {
     const { Labels } = await labeller.detectLabels({ bytes: fixture('rocket.jpg') });
     expect(Labels).toEqual([]);
