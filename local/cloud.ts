@@ -133,17 +133,23 @@ function lambdaContext(name: string, invocationId: string): Context {
   };
 }
 
-/** Imports functions/<name>.ts for every handler file, as a fresh module instance. */
-async function importHandlers(instance: number): Promise<Map<string, Handler>> {
-  const files = (await readdir(FUNCTIONS_DIR)).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+/** The Lambda functions: one handler file each, functions/<name>.ts. */
+async function handlerNames(): Promise<string[]> {
+  return (await readdir(FUNCTIONS_DIR))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .map((file) => file.replace(/\.ts$/, ''));
+}
+
+/** Imports every handler file as a fresh module instance (they read process.env when loaded). */
+async function importHandlers(names: readonly string[], instance: number): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>();
-  await Promise.all(files.map(async (file) => {
-    const url = `${pathToFileURL(join(FUNCTIONS_DIR, file)).href}?cloud=${instance}`;
+  await Promise.all(names.map(async (name) => {
+    const url = `${pathToFileURL(join(FUNCTIONS_DIR, `${name}.ts`)).href}?cloud=${instance}`;
     const module = (await import(/* @vite-ignore */ url)) as { handler?: Handler };
     if (typeof module.handler !== 'function') {
-      throw new Error(`functions/${file} does not export a handler`);
+      throw new Error(`functions/${name}.ts does not export a handler`);
     }
-    handlers.set(file.replace(/\.ts$/, ''), module.handler);
+    handlers.set(name, module.handler);
   }));
   return handlers;
 }
@@ -229,6 +235,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log.info('generated an API key and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
     }
 
+    const functionNames = await handlerNames();
     // Handlers arrive last (they need every endpoint, the GraphQL URL included); S3 events and
     // resolvers that come earlier wait for them.
     let handlersLoaded!: (handlers: Map<string, Handler>) => void;
@@ -326,7 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const runtime = createResolverRuntime({
       bundlesDir: BUNDLES_DIR,
       dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
-      lambdas: Object.fromEntries(Object.keys(TIMEOUTS_SECONDS).map((name) => [name, invoke(name)])),
+      lambdas: Object.fromEntries(functionNames.map((name) => [name, invoke(name)])),
       logger: logs.logger('resolver'),
     });
     const appsync: AppSyncServer = await startAppSyncServer({
@@ -368,7 +375,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.unshift(async () => restoreEnvironment());
     // Imported once GraphQL answers: the main thread's CPU goes to the servers first.
     try {
-      handlersLoaded(await importHandlers(instance));
+      handlersLoaded(await importHandlers(functionNames, instance));
     } catch (error) {
       handlersFailed(error);
       throw error;
