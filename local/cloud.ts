@@ -10,6 +10,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
+import { serveStatic } from './appsync/static-files.ts';
 import { generateSelfSignedCertificate, type TlsMaterial } from './appsync/tls.ts';
 import {
   DEFAULT_HOST,
@@ -37,6 +38,8 @@ const FUNCTIONS_DIR = join(REPO_ROOT, 'functions');
 const BUNDLES_DIR = join(REPO_ROOT, 'dist', 'resolvers');
 const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
 const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
+/** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
+const WEB_ROOT = join(REPO_ROOT, 'web');
 
 /** The handler that S3 ObjectCreated events invoke (the bucket notification's target). */
 const UPLOAD_HANDLER = 'process-upload';
@@ -347,6 +350,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       tls: material,
       httpsPort: ports.graphqlHttps,
       logger: logs.logger('appsync'),
+      serveOther: (req, res) => serveStatic(WEB_ROOT, req, res),
     });
     closers.push(() => appsync.close());
     // Before the S3 server closes: events in progress finish against live services, the rest stay pending.

@@ -52,15 +52,18 @@ describe('local cloud', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers GraphQL with the API key kept in the data directory', async () => {
+  it('answers GraphQL with the API key kept in the data directory, and serves the demo page beside it', async () => {
     // Act
     const stored = JSON.parse(await readFile(join(dataDir, 'local-cloud.json'), 'utf8')) as { apiKey: string };
     const response = await graphql<{ blobs: { items: unknown[] } }>(cloud, '{ blobs { items { id } } }');
+    const page = await fetch(cloud.demoPageUrl);
 
     // Assert
     expect(cloud.apiKey).toBe(stored.apiKey);
     expect(response).toEqual({ data: { blobs: { items: [] } } });
     expect(cloud.demoPageUrl).toBe(`${new URL('/', cloud.graphqlUrl).href}?apiKey=${cloud.apiKey}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
   it('takes an upload from createBlob through S3\'s event to the processing function', async () => {
