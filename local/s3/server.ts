@@ -102,7 +102,12 @@ function sourceIpOf(req: IncomingMessage): string {
 }
 
 function bucketOf(url: string): string {
-  return decodeURIComponent(url.split('?')[0]!.split('/')[1] ?? '');
+  const segment = url.split('?')[0]!.split('/')[1] ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> {
