@@ -50,6 +50,11 @@ async function main(): Promise<void> {
   // The handlers' JSON logs (Powertools, on stdout) join the same stream, with their component.
   const releaseConsole = logs.captureConsole();
   const log = logs.logger('local');
+  // Process warnings (the AWS SDK's Node version notice, deprecations) as one line in the same stream.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    logs.logger('node').warn(warning.message.replace(/\s*\n+\s*/g, ' ').trim(), { warning: warning.name });
+  });
 
   let cloud: LocalCloud;
   try {
