@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { dataSources } from '../resolvers/manifest.ts';
 import type { StackConfig } from './config.ts';
 import { BlobsTable } from './constructs/blobs-table.ts';
+import { FailedUploadsQueue } from './constructs/failed-uploads-queue.ts';
 import { Functions } from './constructs/functions.ts';
 import { GraphqlApi } from './constructs/graphql-api.ts';
 import { ManifestResolvers } from './constructs/manifest-resolvers.ts';
@@ -110,6 +111,10 @@ export class ImageLabelsStack extends Stack {
     table.grantReadWriteData(processUpload);
     api.grantMutation(processUpload, PUBLISH_MUTATION);
     webhookSecret.grantRead(processUpload);
+    const failedUploads = new FailedUploadsQueue(this, 'FailedUploads', {
+      processUpload,
+      removalPolicy: config.removalPolicy,
+    });
 
     this.bucket = bucket;
     this.table = table;
@@ -130,6 +135,10 @@ export class ImageLabelsStack extends Stack {
     });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'FailedUploadsQueueUrl', {
+      value: failedUploads.queue.queueUrl,
+      description: 'S3 events whose processing failed on every attempt (their blobs stay PROCESSING)',
+    });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: webhookSecret.secretArn,
       description:
