@@ -1,8 +1,9 @@
 // How long `npm start` takes until GraphQL answers, and how much memory the idle local cloud holds.
-// Starts `tsx local/start.ts` (the resolvers are already built) in a fresh data directory on free
-// ports, polls GraphQL, then samples the resident memory of the whole process tree while idle.
+// Runs `npm start` (after one build, so the build step finds its outputs up to date) in a fresh data
+// directory on spare ports, polls GraphQL, then samples the resident memory of the local cloud's
+// process and its children (npm itself is not counted) while idle.
 // Usage: npx tsx bench/local-cloud.ts [--runs 3] [--idle-seconds 10]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,36 +24,53 @@ function freePortBase(run: number): number {
   return 30_000 + (process.pid % 1000) * 10 + run * 7;
 }
 
-async function rssOfTree(rootPid: number): Promise<{ rssKb: number; processes: number }> {
-  const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
+interface ProcessInfo {
+  ppid: number;
+  rssKb: number;
+  commandLine: string;
+}
+
+async function processTable(): Promise<Map<number, ProcessInfo>> {
+  const table = new Map<number, ProcessInfo>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      parents.set(Number(entry), ppid);
-      rss.set(Number(entry), vmRss);
+      const commandLine = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      table.set(Number(entry), {
+        ppid: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        rssKb: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        commandLine,
+      });
     } catch {
       // The process ended while we looked.
     }
   }
-  const inTree = (pid: number): boolean => {
-    for (let current = pid; current > 1; current = parents.get(current) ?? 0) {
-      if (current === rootPid) return true;
+  return table;
+}
+
+/** Resident memory of the process running local/start.ts under `npmPid`, and of its children. */
+async function rssOfLocalCloud(npmPid: number): Promise<{ rssKb: number; processes: number }> {
+  const table = await processTable();
+  const descends = (pid: number, ancestor: number): boolean => {
+    for (let current = pid; current > 1; current = table.get(current)?.ppid ?? 0) {
+      if (current === ancestor) return true;
     }
     return false;
   };
+  const cloudPid = [...table].find(([pid, info]) => descends(pid, npmPid) && info.commandLine.includes('local/start.ts'))?.[0];
+  if (cloudPid === undefined) return { rssKb: 0, processes: 0 };
+  const rss = new Map([...table].map(([pid, info]) => [pid, info.rssKb]));
+  const inTree = (pid: number): boolean => descends(pid, cloudPid);
   let rssKb = 0;
-  let processes = 0;
+  let count = 0;
   for (const [pid, kb] of rss) {
     if (inTree(pid)) {
       rssKb += kb;
-      processes += 1;
+      count += 1;
     }
   }
-  return { rssKb, processes };
+  return { rssKb, processes: count };
 }
 
 async function waitForGraphql(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -79,10 +97,9 @@ async function measureOnce(run: number, idleSeconds: number): Promise<Run> {
   const dataDir = await mkdtemp(join(tmpdir(), 'image-labels-bench-'));
   const base = freePortBase(run);
   const port = base;
-  // Exactly what `npm start` runs after building: one Node process with tsx as a loader.
   const args = [
-    '--import', 'tsx',
-    join(ROOT, 'local', 'start.ts'),
+    'start',
+    '--',
     '--data-dir', dataDir,
     '--port', String(port),
     '--https-port', String(base + 1),
@@ -93,7 +110,8 @@ async function measureOnce(run: number, idleSeconds: number): Promise<Run> {
     '--log-level', 'warn',
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Its own process group, so that stopping it reaches npm's shell and the local cloud alike.
+  const child = spawn('npm', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   try {
     await waitForGraphql(`http://127.0.0.1:${port}/graphql`, child, 30_000);
     const readyMs = performance.now() - started;
@@ -101,13 +119,14 @@ async function measureOnce(run: number, idleSeconds: number): Promise<Run> {
     let peak = { rssKb: 0, processes: 0 };
     for (let second = 0; second < idleSeconds; second += 1) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const sample = await rssOfTree(child.pid!);
+      const sample = await rssOfLocalCloud(child.pid!);
       if (sample.rssKb > peak.rssKb) peak = sample;
     }
     return { readyMs: Math.round(readyMs), idleRssMb: Math.round(peak.rssKb / 1024), processes: peak.processes };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -118,6 +137,9 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  // One build first: the measured starts then find it up to date, as every start after the first does.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  if (build.status !== 0) throw new Error('npm run build failed');
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '10' } } });
   const runs: Run[] = [];
   for (let run = 0; run < Number(values.runs); run += 1) {

@@ -1,0 +1,81 @@
+// `npm run build`: generates the GraphQL types and bundles the resolvers, each only when its inputs
+// changed since the last build (content hashes kept in dist/.build-stamps.json), so that
+// `npm start` does not pay for a build it already has. `--force` rebuilds everything.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stampsFile = path.join(root, 'dist', '.build-stamps.json');
+
+interface Step {
+  name: string;
+  /** Files and folders whose content decides the output. */
+  inputs: string[];
+  /** Outputs that must exist for the stamp to count. */
+  outputs: string[];
+  command: string[];
+}
+
+const steps: Step[] = [
+  {
+    name: 'codegen',
+    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'codegen.ts', 'package-lock.json'],
+    outputs: ['generated/graphql.ts'],
+    command: [path.join(root, 'node_modules', '.bin', 'graphql-codegen'), '--config', 'codegen.ts'],
+  },
+  {
+    name: 'resolvers',
+    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
+    outputs: ['dist/resolvers'],
+    command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
+  },
+];
+
+function filesUnder(relative: string): string[] {
+  const absolute = path.join(root, relative);
+  if (!existsSync(absolute)) return [];
+  if (!statSync(absolute).isDirectory()) return [relative];
+  return readdirSync(absolute, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => filesUnder(path.join(relative, entry.name)));
+}
+
+function hashOf(inputs: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of inputs.flatMap(filesUnder)) {
+    hash.update(file).update('\0').update(readFileSync(path.join(root, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function readStamps(): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(stampsFile, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+const force = process.argv.includes('--force');
+const stamps = readStamps();
+for (const step of steps) {
+  const hash = hashOf(step.inputs);
+  const built = step.outputs.every((output) => existsSync(path.join(root, output)));
+  if (!force && built && stamps[step.name] === hash) {
+    console.log(`build: ${step.name} up to date`);
+    continue;
+  }
+  const [command, ...args] = step.command;
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`build: ${step.name} failed`);
+    process.exit(result.status ?? 1);
+  }
+  // Hash again: codegen writes an input of the next step.
+  stamps[step.name] = hashOf(step.inputs);
+  mkdirSync(path.dirname(stampsFile), { recursive: true });
+  writeFileSync(stampsFile, JSON.stringify(stamps, null, 2) + '\n');
+}
