@@ -16,9 +16,6 @@ export interface Config {
   appsyncGraphqlUrl: string;
   /** AWS_REGION (set by Lambda): the SigV4 signing region of the GraphQL endpoint. */
   region: string;
-  uploadUrlTtlSeconds: number;
-  /** TTL of records whose upload never arrives. */
-  pendingRetentionSeconds: number;
   webhookSecret: WebhookSecretSource;
   /** Local cloud only: allows http:// callback URLs and loopback targets (still no other private range). */
   callbackAllowHttpLoopback: boolean;
@@ -84,8 +81,6 @@ export function loadConfig<K extends RequiredSetting>(env: Environment, required
     appsyncGraphqlUrl,
     region,
     webhookSecret,
-    uploadUrlTtlSeconds: read.integer('UPLOAD_URL_TTL_SECONDS', 900, 1, 604_800),
-    pendingRetentionSeconds: read.integer('PENDING_RETENTION_SECONDS', 86_400, 60, 31_536_000),
     callbackAllowHttpLoopback: read.flag('CALLBACK_ALLOW_HTTP_LOOPBACK'),
     callbackMaxAttempts: read.integer('CALLBACK_MAX_ATTEMPTS', 5, 1, 20),
     callbackTimeoutMs: read.integer('CALLBACK_TIMEOUT_MS', 5000, 100, 60_000),

@@ -4,7 +4,7 @@
 /** How long a presigned upload URL works, in seconds: the presign function signs for exactly this window. */
 export const UPLOAD_URL_TTL_SECONDS = 900;
 
-/** DynamoDB TTL of a record that never receives its upload (the functions' PENDING_RETENTION_SECONDS default). */
+/** DynamoDB TTL of a record that never receives its upload. */
 export const PENDING_RETENTION_SECONDS = 24 * 60 * 60;
 
 /** How long an idempotency key is remembered. */
