@@ -1,8 +1,13 @@
 // deleteBlob: delete the uploaded object (idempotent) → delete the record if it is a blob.
-import type { Context } from '@aws-appsync/utils';
+import { runtime, type Context } from '@aws-appsync/utils';
 import type { Blob, MutationDeleteBlobArgs } from '../../generated/graphql.ts';
+import { isBlobId } from '../lib/blob-id.ts';
 
-export function request(): Record<string, never> {
+export function request(ctx: Context<MutationDeleteBlobArgs>): Record<string, never> {
+  // An id no blob can have names no blob: the same null as an unknown id.
+  if (!isBlobId(ctx.args.id)) {
+    runtime.earlyReturn(null);
+  }
   return {};
 }
 

@@ -38,6 +38,14 @@ describe('deleteBlob', () => {
     expect(await h.table.scanAll()).toHaveLength(2);
   });
 
+  it.each([[''], ['idempotency#k'], ['../other-stage/x']])('answers null for %j, an id no blob can have, without touching S3', async (id) => {
+    const { data, errors } = await h.resolve('Mutation', 'deleteBlob', { id });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([]);
+    expect(h.lambdaEvents['delete-object'] ?? []).toEqual([]);
+  });
+
   it('keeps the record when the object cannot be deleted', async () => {
     const created = ((await h.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png' } })).data as CreateBlobPayload).blob;
     h.lambdas['delete-object'] = async () => {
