@@ -338,6 +338,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
       lambdas: Object.fromEntries(functionNames.map((name) => [name, invoke(name)])),
       logger: logs.logger('resolver'),
+      // The API's environment variables (ctx.env), as the stack sets them; http/loopback callbacks are allowed here only.
+      environmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'true' },
     });
     const appsync: AppSyncServer = await startAppSyncServer({
       schemaPath: SCHEMA_PATH,

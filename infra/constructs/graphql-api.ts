@@ -41,6 +41,9 @@ export class GraphqlApi extends Construct {
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
       xrayEnabled: props.xray,
+      // Read by resolvers as ctx.env: callbacks must be https to public addresses in the cloud
+      // (the local cloud sets it to 'true' so that a receiver on the developer's machine works).
+      environmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' },
     });
     const apiKey = this.api.node.children.find(
       (child): child is appsync.CfnApiKey => child instanceof appsync.CfnApiKey,

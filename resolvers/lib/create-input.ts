@@ -9,6 +9,7 @@ import {
   MAX_UPLOAD_BYTES,
 } from '../../domain/blob.ts';
 import type { CreateBlobInput } from '../../generated/graphql.ts';
+import { callbackUrlProblem } from './callback-url.ts';
 import { validationError } from './errors.ts';
 
 /** The input with defaults applied; the fingerprint of an idempotent create is taken from it. */
@@ -21,27 +22,14 @@ export interface CreateRequest {
   idempotencyKey: string | null;
 }
 
-const MAX_URL_LENGTH = 2048;
-/** host[:port], with the host a DNS name, an IPv4 address or a bracketed IPv6 address (Java regex syntax). */
-const AUTHORITY_PATTERN = '([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?';
 const IDEMPOTENCY_KEY_PATTERN = `[A-Za-z0-9_.:-]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}`;
 
 function isNumberBetween(value: number, min: number, max: number): boolean {
   return typeof value === 'number' && value >= min && value <= max;
 }
 
-/** An absolute http(s) URL without credentials. Whether its address is public is checked after DNS, by the callback function. */
-export function isAcceptableCallbackUrl(url: string): boolean {
-  const lower = url.toLowerCase();
-  const scheme = lower.startsWith('https://') ? 'https://' : lower.startsWith('http://') ? 'http://' : null;
-  if (!scheme || url.length > MAX_URL_LENGTH || !util.matches('\\S+', url)) {
-    return false;
-  }
-  const authority = url.slice(scheme.length).split('/')[0].split('?')[0].split('#')[0];
-  return util.matches(AUTHORITY_PATTERN, authority);
-}
-
-export function validateCreateInput(input: CreateBlobInput): CreateRequest {
+/** `allowHttpLoopback`: the API's CALLBACK_ALLOW_HTTP_LOOPBACK (true only in the local cloud). */
+export function validateCreateInput(input: CreateBlobInput, allowHttpLoopback: boolean): CreateRequest {
   if (!ACCEPTED_CONTENT_TYPES.includes(input.contentType)) {
     validationError(`contentType must be one of ${ACCEPTED_CONTENT_TYPES.join(', ')}`, 'contentType');
   }
@@ -50,8 +38,9 @@ export function validateCreateInput(input: CreateBlobInput): CreateRequest {
     validationError(`contentLength must be between 1 and ${MAX_UPLOAD_BYTES} bytes`, 'contentLength');
   }
   const callbackUrl = input.callbackUrl ?? null;
-  if (callbackUrl !== null && !isAcceptableCallbackUrl(callbackUrl)) {
-    validationError('callbackUrl must be an absolute http(s) URL without credentials', 'callbackUrl');
+  const callbackProblem = callbackUrl === null ? null : callbackUrlProblem(callbackUrl, allowHttpLoopback);
+  if (callbackProblem !== null) {
+    validationError(callbackProblem, 'callbackUrl');
   }
   const minConfidence = input.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   if (!isNumberBetween(minConfidence, 0, 100)) {

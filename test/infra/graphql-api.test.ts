@@ -61,6 +61,12 @@ describe('the GraphQL API', () => {
     });
   });
 
+  it('tells resolvers that callbacks must be https to public addresses', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      EnvironmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' },
+    });
+  });
+
   it('deploys schema.graphql as it is', () => {
     template.hasResourceProperties('AWS::AppSync::GraphQLSchema', {
       ApiId: { 'Fn::GetAtt': [apiId, 'ApiId'] },

@@ -59,6 +59,12 @@ describe('createBlob', () => {
     ['a callback URL that is not http(s)', { contentType: 'image/png', callbackUrl: 'ftp://example.com/hook' }, 'callbackUrl'],
     ['a callback URL with credentials', { contentType: 'image/png', callbackUrl: 'https://user:pass@example.com/hook' }, 'callbackUrl'],
     ['a callback URL with spaces', { contentType: 'image/png', callbackUrl: 'https://example.com/a hook' }, 'callbackUrl'],
+    ['a plain http callback URL', { contentType: 'image/png', callbackUrl: 'http://example.com/hook' }, 'callbackUrl'],
+    ['a loopback callback URL', { contentType: 'image/png', callbackUrl: 'https://127.0.0.1/hook' }, 'callbackUrl'],
+    ['a localhost callback URL', { contentType: 'image/png', callbackUrl: 'https://localhost:8443/hook' }, 'callbackUrl'],
+    ['the instance metadata address', { contentType: 'image/png', callbackUrl: 'https://169.254.169.254/latest/meta-data' }, 'callbackUrl'],
+    ['a private IPv4 callback host', { contentType: 'image/png', callbackUrl: 'https://10.0.0.7/hook' }, 'callbackUrl'],
+    ['a private IPv6 callback host', { contentType: 'image/png', callbackUrl: 'https://[fd00::1]/hook' }, 'callbackUrl'],
     ['a negative minConfidence', { contentType: 'image/png', minConfidence: -1 }, 'minConfidence'],
     ['a minConfidence over 100', { contentType: 'image/png', minConfidence: 100.5 }, 'minConfidence'],
     ['zero maxLabels', { contentType: 'image/png', maxLabels: 0 }, 'maxLabels'],
@@ -78,7 +84,7 @@ describe('createBlob', () => {
   it.each<[string, CreateBlobInput]>([
     ['the limits', { contentType: 'image/png', contentLength: 15 * 1024 * 1024, minConfidence: 100, maxLabels: 1000, idempotencyKey: 'k'.repeat(255) }],
     ['the lower limits', { contentType: 'image/jpeg', contentLength: 1, minConfidence: 0, maxLabels: 1, idempotencyKey: 'a' }],
-    ['an http callback to a port and path', { contentType: 'image/png', callbackUrl: 'http://127.0.0.1:8080/hooks/labels?x=1' }],
+    ['an https callback to a port and path', { contentType: 'image/png', callbackUrl: 'https://hooks.example.com:8443/hooks/labels?x=1' }],
     ['an IPv6 callback host', { contentType: 'image/png', callbackUrl: 'https://[2001:db8::1]/hook' }],
   ])('accepts %s', async (_case, input) => {
     const { errors } = await createBlob(input);
@@ -129,4 +135,30 @@ describe('createBlob', () => {
     expect(data).toBeNull();
     expect(errors).toEqual([expect.objectContaining({ errorType: 'InternalError', message: 'The request could not be completed' })]);
   });
+});
+
+describe('createBlob in the local cloud, whose API allows http callbacks to loopback', () => {
+  let local: Harness;
+  beforeAll(async () => {
+    local = await startHarness({ CALLBACK_ALLOW_HTTP_LOOPBACK: 'true' });
+  });
+  afterAll(() => local.close());
+
+  it.each(['http://127.0.0.1:8080/hooks/labels', 'http://localhost:3000/hook', 'http://[::1]:9000/hook', 'https://example.com/hook'])(
+    'accepts the callback URL %s',
+    async (callbackUrl) => {
+      const { errors } = await local.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png', callbackUrl } });
+
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.each(['http://example.com/hook', 'https://192.168.1.10/hook', 'http://169.254.169.254/latest'])(
+    'still refuses the callback URL %s',
+    async (callbackUrl) => {
+      const { errors } = await local.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png', callbackUrl } });
+
+      expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'callbackUrl' } })]);
+    },
+  );
 });

@@ -30,6 +30,8 @@ export interface ResolverRuntimeOptions {
   logger?: RuntimeLogger;
   /** The clock util.time and the id generators read (epoch ms). Default: Date.now. */
   now?: () => number;
+  /** The API's environment variables, as resolvers read them from `ctx.env`. Default: none. */
+  environmentVariables?: Readonly<Record<string, string>>;
   /** A handler running longer than this fails with a Code error. Default 1000 ms. */
   handlerTimeoutMs?: number;
   /** Which resolvers and data sources exist. Default: resolvers/manifest.ts (tests pass their own). */
@@ -43,6 +45,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
   const resolverSpecs: readonly ResolverSpec[] = options.manifest?.resolvers ?? projectManifest.resolvers;
   const dataSourceSpecs: Readonly<Record<string, DataSourceSpec>> = options.manifest?.dataSources ?? projectManifest.dataSources;
   const now = options.now ?? Date.now;
+  const environmentVariables = { ...(options.environmentVariables ?? {}) };
   const appsyncUtils = { util: createUtil({ now, logger }), runtime: createRuntime(), extensions: createExtensions() };
   const sandbox = new Sandbox({ appsyncUtils, logger, timeoutMs: options.handlerTimeoutMs ?? 1000 });
 
@@ -91,7 +94,7 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
     const resolver = compiled.get(`${invocation.typeName}.${invocation.fieldName}`);
     if (!resolver) throw new Error(`No resolver for ${invocation.typeName}.${invocation.fieldName}`);
     const state = newInvocationState(invocation.typeName, invocation.fieldName, invocation.identity);
-    return { state, result: new FieldExecution(invocation, state, invokeDataSource, logger).run(resolver) };
+    return { state, result: new FieldExecution(invocation, state, invokeDataSource, logger, environmentVariables).run(resolver) };
   };
 
   return {

@@ -67,13 +67,14 @@ export class FieldExecution {
     private readonly state: InvocationState,
     private readonly invokeDataSource: InvokeDataSource,
     private readonly logger: RuntimeLogger,
+    private readonly env: Readonly<Record<string, string>> = {},
   ) {
     this.args = asJson(invocation.arguments) as Record<string, unknown>;
   }
 
   private context(prev?: unknown): Ctx {
     const { identity, source, request, info } = this.invocation;
-    const ctx: Ctx = { arguments: this.args, args: this.args, identity, source, stash: this.stash, request, info, env: {} };
+    const ctx: Ctx = { arguments: this.args, args: this.args, identity, source, stash: this.stash, request, info, env: { ...this.env } };
     if (prev !== undefined) ctx.prev = { result: prev };
     return ctx;
   }

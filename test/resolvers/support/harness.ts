@@ -41,7 +41,8 @@ export const fakePresign: LambdaHandler = async (event) => {
   return result;
 };
 
-export async function startHarness(): Promise<Harness> {
+/** `environmentVariables`: the API's ctx.env; by default as the deployed stack sets it. */
+export async function startHarness(environmentVariables: Record<string, string> = { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' }): Promise<Harness> {
   const table = await startLocalTable();
   const clock = { now: T0 };
   const lambdaEvents: Record<string, unknown[]> = { 'presign-upload': [], 'delete-object': [], 'deliver-callback': [] };
@@ -62,6 +63,7 @@ export async function startHarness(): Promise<Harness> {
     dynamodb: { client: table.client, tableName: table.tableName },
     lambdas: Object.fromEntries(Object.keys(lambdaEvents).map((name) => [name, recording(name)])),
     now: () => clock.now,
+    environmentVariables,
   });
   return {
     runtime,
