@@ -23,7 +23,7 @@ export function centerNetModelPath(): string {
 }
 
 /** Reads model.json and its weights from disk: nothing is fetched. */
-function fileSystemHandler(modelJsonPath: string): io.IOHandler {
+export function fileSystemHandler(modelJsonPath: string): io.IOHandler {
   return {
     async load() {
       const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as {
