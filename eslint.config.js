@@ -1,13 +1,15 @@
 // Flat config (ESLint 9).
 // - resolvers/ (APPSYNC_JS code): AppSync's own rules, which need type information, so that nothing the
 //   APPSYNC_JS runtime refuses (async, try/catch, classes, regex literals, unsupported methods...) gets in.
+// - dist/resolvers/ (the bundles AppSync runs): AppSync's syntax rules once more, on the bytes deployed.
 // - All other TypeScript: typescript-eslint's recommended rules; `any` is an error everywhere.
 import appsync from '@aws-appsync/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'generated/**', 'cdk.out/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.d.ts'],
+    // dist/resolvers/ stays in: the bundles are what AppSync runs, so they pass AppSync's rules too.
+    ignores: ['dist/*', '!dist/resolvers/', 'generated/**', 'cdk.out/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.d.ts'],
   },
   {
     files: ['**/*.ts'],
@@ -16,6 +18,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The bundled resolvers, as deployed: the syntax rules (type-aware rules need the TypeScript sources above).
+    files: ['dist/resolvers/**/*.js'],
+    ...appsync.configs.base,
   },
   {
     files: ['resolvers/**/*.ts'],
