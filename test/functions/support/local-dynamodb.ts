@@ -7,6 +7,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 
 export interface LocalTable {
+  /** Where the server listens, for clients that find DynamoDB through AWS_ENDPOINT_URL_DYNAMODB. */
+  endpoint: string;
   doc: DynamoDBDocumentClient;
   tableName: string;
   close(): Promise<void>;
@@ -16,9 +18,9 @@ export async function startLocalTable(tableName = 'blobs'): Promise<LocalTable> 
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
@@ -32,6 +34,7 @@ export async function startLocalTable(tableName = 'blobs'): Promise<LocalTable> 
   );
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
+    endpoint,
     doc,
     tableName,
     async close() {
