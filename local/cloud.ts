@@ -32,6 +32,7 @@ import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
 import { startRekognitionServer, type RekognitionServer } from './rekognition/server.ts';
 import { startS3Server, type LocalS3 } from './s3/server.ts';
+import { urlHost } from './net.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const FUNCTIONS_DIR = join(REPO_ROOT, 'functions');
@@ -106,13 +107,6 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 let cloudInstances = 0;
 /** The handlers' configuration is process.env: one cloud at a time per process. */
 let running = false;
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') {
-    return '127.0.0.1';
-  }
-  return host.includes(':') ? `[${host}]` : host;
-}
 
 function lambdaContext(name: string, invocationId: string): Context {
   const functionName = `image-labels-${LOCAL_STAGE}-${name}`;

@@ -9,7 +9,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { IamConfig } from './auth.ts';
 import { createGraphQLHandler } from './graphql-endpoint.ts';
 import { silentLogger, type AppSyncLogger } from './logger.ts';
@@ -19,6 +18,7 @@ import type { ResolverRuntime } from './runtime/types.ts';
 import { buildAppSyncSchema } from './schema.ts';
 import { SubscriptionRegistry } from './subscriptions.ts';
 import { generateSelfSignedCertificate, writeCertificate, type TlsMaterial } from './tls.ts';
+import { closeServer, listen, urlHost } from '../net.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 export const REALTIME_PATH = '/graphql/realtime';
@@ -68,28 +68,6 @@ export interface AppSyncServer {
    */
   publish(mutationField: string, payload: Record<string, unknown>): Promise<number>;
   close(): Promise<void>;
-}
-
-function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: HttpServer | HttpsServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export async function startAppSyncServer(options: AppSyncServerOptions): Promise<AppSyncServer> {

@@ -1,6 +1,5 @@
 // Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk,
 // with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
-import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import dynalite from 'dynalite';
 import type { Logger } from '../log.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
+import { closeServer, listen, urlHost } from '../net.ts';
 
 export interface DynamoDbOptions {
   /** The local cloud's data directory: the database lives in `<dataDir>/dynamodb`. */
@@ -64,20 +64,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-
-  const closeServer = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const port = await listen(server, options.port, options.host);
+  const endpoint = `http://${urlHost(options.host)}:${port}`;
 
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 3 });
   let ttl: TtlSweeper;
@@ -94,7 +82,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     });
   } catch (error) {
     client.destroy();
-    await closeServer();
+    await closeServer(server);
     throw error;
   }
 
@@ -106,7 +94,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     async close() {
       await ttl.stop();
       client.destroy();
-      await closeServer();
+      await closeServer(server);
     },
   };
 }

@@ -7,7 +7,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
@@ -23,6 +22,7 @@ import {
 } from './events.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { makeStoreAtomic, type BodyExpectation } from './store.ts';
+import { listen, urlHost } from '../net.ts';
 
 export interface CorsRule {
   allowedOrigins: string[];
@@ -325,15 +325,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
   server.on('request', dispatch(false));
   server.on('checkContinue', dispatch(true));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const port = await listen(server, options.port, options.host);
+  const endpoint = `http://${urlHost(options.host)}:${port}`;
   logger.info('bucket ready', { bucket, endpoint });
   if (events) {
     await events.resumePending();
