@@ -7,7 +7,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const benchmarks: Array<{ name: string; script: string; args?: string[] }> = [
   { name: 'Lambda bundle sizes', script: 'scripts/measure-bundles.ts' },
-  { name: 'local labeller', script: 'bench/labeller.ts' },
+  { name: 'local labeller', script: 'bench/labeller.ts', args: ['--rounds', '5'] },
   { name: 'local cloud start and idle memory', script: 'bench/local-cloud.ts' },
 ];
 
