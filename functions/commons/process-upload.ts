@@ -25,6 +25,7 @@ import {
   rekognitionOutcome,
 } from './errors.ts';
 import { detectImageType, MAGIC_BYTES_LENGTH } from './image-check.ts';
+import { fitLabelsToBudget } from './label-budget.ts';
 import { toLabels } from './label-mapping.ts';
 import { blobLogger, type LocatedLogger } from './logger.ts';
 import { blobIdOfEventKey, objectKey } from './object-key.ts';
@@ -176,7 +177,11 @@ async function analyse(record: BlobRecord, versionId: string | undefined, deps: 
         MinConfidence: record.minConfidence,
       }),
     );
-    return { kind: 'labelled', labels: toLabels(response.Labels), size };
+    const { labels, trimmed } = fitLabelsToBudget(toLabels(response.Labels));
+    if (trimmed) {
+      log.warn('Labels trimmed to fit one DynamoDB item', { returned: response.Labels?.length, kept: labels.length });
+    }
+    return { kind: 'labelled', labels, size };
   } catch (error) {
     const outcome = rekognitionOutcome(error);
     log.warn('DetectLabels failed', { code: outcome.error.code, status: outcome.status });

@@ -166,4 +166,35 @@ describe('process-upload handler', () => {
     expect(receiver.received).toHaveLength(1);
     expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Upload already handled or not expected; skipped', blobId: blob.id }));
   });
+
+  it('stores a result too large for one DynamoDB item as LABELLED, its least confident detail trimmed', async () => {
+    const blob = { ...pendingBlob(receiver.url), maxLabels: 1000, callback: undefined };
+    await table.put(blob);
+    const png = await readFile(new URL('../../../shared/fixtures/images/coffee.png', import.meta.url));
+    s3.on(HeadObjectCommand).resolves({ ContentLength: png.length, ContentType: 'image/png' });
+    s3.on(GetObjectCommand).resolves({ Body: objectBody(png.subarray(0, 16)) });
+    const box = { Confidence: 80, BoundingBox: { Left: 0.123456789, Top: 0.223456789, Width: 0.323456789, Height: 0.423456789 } };
+    const labels = Array.from({ length: 1000 }, (_, i) => ({
+      Name: `Label number ${i}`,
+      Confidence: 99 - i * 0.04,
+      Parents: [{ Name: 'Some Parent' }, { Name: 'Another Parent' }],
+      Categories: [{ Name: 'Some Category' }],
+      Instances: Array.from({ length: 12 }, () => box),
+    }));
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: labels });
+    const handler = await loadHandler();
+    const logs = captureLogs();
+
+    try {
+      await handler(s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`)), lambdaContext());
+    } finally {
+      logs.restore();
+    }
+
+    const stored = await table.get(blob.id);
+    expect(stored?.status).toBe('LABELLED');
+    expect(stored?.labels?.[0]).toMatchObject({ name: 'Label number 0', instances: expect.arrayContaining([expect.anything()]) });
+    expect(stored?.labels?.length).toBeGreaterThan(0);
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Labels trimmed to fit one DynamoDB item', blobId: blob.id, returned: 1000 }));
+  });
 });
