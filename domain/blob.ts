@@ -22,6 +22,9 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 export const BLOB_ENTITY = 'Blob';
 export const BLOBS_BY_CREATED_AT_INDEX = 'byCreatedAt';
 
+/** Ids the createBlob resolver makes (ULIDs) fit this; anything else is no blob, and could escape the stage prefix of an object key. */
+export const BLOB_ID_PATTERN = '[A-Za-z0-9_-]{1,128}';
+
 /** Prefix of the idempotency records kept in the same table. */
 export const IDEMPOTENCY_ID_PREFIX = 'idempotency#';
 

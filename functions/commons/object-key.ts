@@ -1,7 +1,8 @@
 // The S3 key of a blob's upload: `{stage}/{id}`. Records store no key: every function derives it here.
 
-/** Ids are made by the createBlob resolver (ULIDs); anything that could escape the stage prefix is refused. */
-const BLOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
+import { BLOB_ID_PATTERN } from '../../domain/blob.ts';
+
+const BLOB_ID = new RegExp(`^${BLOB_ID_PATTERN}$`);
 
 export function isBlobId(value: unknown): value is string {
   return typeof value === 'string' && BLOB_ID.test(value);

@@ -1,8 +1,7 @@
 import { util } from '@aws-appsync/utils';
+import { BLOB_ID_PATTERN } from '../../domain/blob.ts';
 
-/** The shape of ids the functions accept (functions/commons/object-key.ts): nothing else can be a blob. */
-const BLOB_ID_PATTERN = '[A-Za-z0-9_-]{1,128}';
-
+/** The same rule the functions apply (functions/commons/object-key.ts): nothing else can be a blob. */
 export function isBlobId(id: string): boolean {
   return util.matches(BLOB_ID_PATTERN, id);
 }
