@@ -40,6 +40,15 @@ function pendingBlob(callbackUrl: string): BlobRecord {
   };
 }
 
+/** Stores the blob and makes S3 answer for its upload with a fixture's size and first bytes. */
+async function uploadedFixture(blob: BlobRecord, fixture: string): Promise<Buffer> {
+  await table.put(blob);
+  const bytes = await readFile(new URL(`../../../shared/fixtures/images/${fixture}`, import.meta.url));
+  s3.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ContentType: 'image/png' });
+  s3.on(GetObjectCommand).resolves({ Body: objectBody(bytes.subarray(0, 16)) });
+  return bytes;
+}
+
 async function loadHandler() {
   vi.resetModules();
   const env = {
@@ -87,10 +96,7 @@ describe('process-upload handler', () => {
   it('labels an upload, publishes it signed to AppSync and delivers a signed webhook', async () => {
     // Arrange
     const blob = pendingBlob(receiver.url);
-    await table.put(blob);
-    const png = await readFile(new URL('../../../shared/fixtures/images/chelsea.png', import.meta.url));
-    s3.on(HeadObjectCommand).resolves({ ContentLength: png.length, ContentType: 'image/png' });
-    s3.on(GetObjectCommand).resolves({ Body: objectBody(png.subarray(0, 16)) });
+    const png = await uploadedFixture(blob, 'chelsea.png');
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'Cat', Confidence: 96.4, Parents: [{ Name: 'Animal' }] }] });
     const handler = await loadHandler();
     const logs = captureLogs();
@@ -147,10 +153,7 @@ describe('process-upload handler', () => {
 
   it('processes a duplicated event only once', async () => {
     const blob = pendingBlob(receiver.url);
-    await table.put(blob);
-    const png = await readFile(new URL('../../../shared/fixtures/images/horse.png', import.meta.url));
-    s3.on(HeadObjectCommand).resolves({ ContentLength: png.length, ContentType: 'image/png' });
-    s3.on(GetObjectCommand).resolves({ Body: objectBody(png.subarray(0, 16)) });
+    await uploadedFixture(blob, 'horse.png');
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'Horse', Confidence: 88 }] });
     const handler = await loadHandler();
     const event = s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`));
@@ -169,10 +172,7 @@ describe('process-upload handler', () => {
 
   it('stores a result too large for one DynamoDB item as LABELLED, its least confident detail trimmed', async () => {
     const blob = { ...pendingBlob(receiver.url), maxLabels: 1000, callback: undefined };
-    await table.put(blob);
-    const png = await readFile(new URL('../../../shared/fixtures/images/coffee.png', import.meta.url));
-    s3.on(HeadObjectCommand).resolves({ ContentLength: png.length, ContentType: 'image/png' });
-    s3.on(GetObjectCommand).resolves({ Body: objectBody(png.subarray(0, 16)) });
+    await uploadedFixture(blob, 'coffee.png');
     const box = { Confidence: 80, BoundingBox: { Left: 0.123456789, Top: 0.223456789, Width: 0.323456789, Height: 0.423456789 } };
     const labels = Array.from({ length: 1000 }, (_, i) => ({
       Name: `Label number ${i}`,
