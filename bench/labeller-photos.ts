@@ -1,7 +1,7 @@
 /**
  * The labelled photo set and the scoring shared by the labeller quality scripts.
  *
- * Photos: the shared fixtures, plus scikit-image's sample images when present
+ * Photos: the test fixtures (test/fixtures/images), plus scikit-image's sample images when present
  * (LABELLER_EXTRA_IMAGES, default: the data folder of Debian's python3-skimage), which add
  * objects and non-photographs (coins, moon, cells, text) where any label is wrong. Each photo
  * is also varied (crops, greyscale, half size, blur, brightness) to stand in for unseen photos.
@@ -13,7 +13,7 @@ import sharp, { type Sharp } from 'sharp';
 import { COCO_CLASSES } from '../local/rekognition/taxonomy.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures/images');
+const FIXTURES = path.resolve(ROOT, 'test/fixtures/images');
 const EXTRA = process.env.LABELLER_EXTRA_IMAGES ?? '/usr/lib/python3/dist-packages/skimage/data';
 
 interface Truth { dir: string; present: string[]; ignore?: string[] }

@@ -18,7 +18,7 @@ import { createDetector } from '../local/rekognition/detect.ts';
 import { createLabeller } from '../local/rekognition/labeller.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures/images');
+const FIXTURES = path.resolve(ROOT, 'test/fixtures/images');
 const PHOTOS = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'horse.png'];
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '40' }, rounds: { type: 'string', default: '3' } } });

@@ -43,7 +43,7 @@ function pendingBlob(callbackUrl: string): BlobRecord {
 /** Stores the blob and makes S3 answer for its upload with a fixture's size and first bytes. */
 async function uploadedFixture(blob: BlobRecord, fixture: string): Promise<Buffer> {
   await table.put(blob);
-  const bytes = await readFile(new URL(`../../../shared/fixtures/images/${fixture}`, import.meta.url));
+  const bytes = await readFile(new URL(`../fixtures/images/${fixture}`, import.meta.url));
   s3.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ContentType: 'image/png' });
   s3.on(GetObjectCommand).resolves({ Body: objectBody(bytes.subarray(0, 16)) });
   return bytes;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { FREE_PORTS } from '../../local/config.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'images');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'images');
 
 interface GraphQLResponse<T> {
   data?: T;

@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHELSEA = resolve(REPO_ROOT, '../shared/fixtures/images/chelsea.png');
+const CHELSEA = resolve(REPO_ROOT, 'test/fixtures/images/chelsea.png');
 const RESULT_TIMEOUT_MS = 45_000;
 
 type LocalCloud = Awaited<ReturnType<typeof startLocalCloud>>;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { detectImageType, MAGIC_BYTES_LENGTH } from '../../../functions/commons/image-check.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/images/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/images/', import.meta.url);
 
 async function firstBytes(name: string): Promise<Uint8Array> {
   return (await readFile(new URL(name, FIXTURES))).subarray(0, MAGIC_BYTES_LENGTH);

@@ -24,7 +24,7 @@ import { type ProcessingDependencies, processUploadEvent } from '../../../functi
 import { FakeClock } from '../support/fake-clock.ts';
 import { objectBody, objectCreatedRecord, s3Event } from '../support/s3-events.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/images/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/images/', import.meta.url);
 const BUCKET = 'uploads';
 const STAGE = 'test';
 const ID = '01JPROCESSTEST000000000000';

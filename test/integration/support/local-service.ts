@@ -11,7 +11,7 @@ import { FREE_PORTS } from '../../../local/config.ts';
 import type { Blob, CreateBlobInput, CreateBlobPayload } from '../../../generated/graphql.ts';
 import { base64Json, RealtimeClient } from '../../local/appsync/support/clients.ts';
 
-export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/images/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/images/', import.meta.url));
 
 export const BLOB_FIELDS = /* GraphQL */ `
   id status contentType size minConfidence maxLabels
