@@ -32,3 +32,8 @@ export interface DeliverCallbackRequest {
 
 /** The record after the delivery attempt(s), callback state updated. */
 export type DeliverCallbackResult = BlobRecord;
+
+/** announce-deletion (invoked in the background by deleteBlob): the record as it was deleted, not in a final state. */
+export interface AnnounceDeletionRequest {
+  record: BlobRecord;
+}

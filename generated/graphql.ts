@@ -29,6 +29,8 @@ export type Blob = {
   labels: Maybe<Array<Label>>;
   maxLabels: Scalars['Int']['output'];
   minConfidence: Scalars['Float']['output'];
+  /** Who created it: the user pool user's sub, or the IAM principal's ARN for a trusted back end. */
+  owner: Scalars['ID']['output'];
   /** Bytes received, known once the upload arrived */
   size: Maybe<Scalars['Int']['output']>;
   status: BlobStatus;
@@ -69,6 +71,7 @@ export type BlobResultInput = {
   labels?: InputMaybe<Array<LabelInput>>;
   maxLabels: Scalars['Int']['input'];
   minConfidence: Scalars['Float']['input'];
+  owner: Scalars['ID']['input'];
   size?: InputMaybe<Scalars['Int']['input']>;
   status: BlobStatus;
   updatedAt: Scalars['AWSDateTime']['input'];
@@ -77,6 +80,8 @@ export type BlobResultInput = {
 
 /** Where a blob is in its life. EXPIRED is derived when read: a PENDING_UPLOAD blob whose upload URL has expired. */
 export type BlobStatus =
+  /** Deleted before it reached a final state: only labelsReady and the webhook carry it; blob(id) then answers null. */
+  | 'DELETED'
   | 'EXPIRED'
   | 'FAILED'
   | 'LABELLED'
@@ -179,8 +184,12 @@ export type LabelInstanceInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Fails with QuotaExceeded past the caller's daily upload quota (errorInfo says the limit and when it resets). */
   createBlob: CreateBlobPayload;
-  /** Removes the uploaded object and the record; null when there was no such blob. */
+  /**
+   * Removes the uploaded object and the record; null when the caller has no such blob. A blob deleted before its
+   * final state ends with a DELETED event on labelsReady and the webhook.
+   */
   deleteBlob: Maybe<Blob>;
   /** Called by the processing function only. */
   publishBlobResult: Maybe<Blob>;
@@ -210,8 +219,9 @@ export type MutationRedeliverCallbackArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's blob; null for an id that does not exist or that another user owns. */
   blob: Maybe<Blob>;
-  /** Newest first. limit 1..100, default 20. */
+  /** The caller's blobs, newest first. limit 1..100, default 20. `owner`: another owner's blobs (members of admins only). */
   blobs: BlobConnection;
 };
 
@@ -224,11 +234,15 @@ export type QueryBlobArgs = {
 export type QueryBlobsArgs = {
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+  owner: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Fires once, when the blob reaches LABELLED, FAILED or REJECTED. */
+  /**
+   * Fires once, when the caller's blob reaches LABELLED, FAILED or REJECTED (or DELETED, when deleted before).
+   * Refused for a blob the caller does not own.
+   */
   labelsReady: Maybe<Blob>;
 };
 

@@ -1,7 +1,7 @@
 import type { Context, NONERequest } from '@aws-appsync/utils';
 import type { Blob, BlobResultInput, MutationPublishBlobResultArgs } from '../generated/graphql.ts';
 
-/** Local only (NONE data source): the processing function already wrote the record; this fans it out to labelsReady. */
+/** NONE data source: the functions already wrote (or deleted) the record; this fans the result out to labelsReady. */
 export function request(ctx: Context<MutationPublishBlobResultArgs>): NONERequest {
   return { payload: ctx.args.input };
 }

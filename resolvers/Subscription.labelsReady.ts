@@ -1,12 +1,24 @@
-import { extensions, util, type Context, type NONERequest } from '@aws-appsync/utils';
+import { extensions, util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import type { BlobRecord } from '../domain/blob.ts';
 import type { Blob, SubscriptionLabelsReadyArgs } from '../generated/graphql.ts';
+import { canRead, callerOf } from './lib/caller.ts';
+import { raiseDataSourceError } from './lib/errors.ts';
 
-export function request(): NONERequest {
-  return { payload: null };
+/** Read at subscribe time: only a blob the caller may read can be subscribed to. */
+export function request(ctx: Context<SubscriptionLabelsReadyArgs>): DynamoDBGetItemRequest {
+  return ddb.get<BlobRecord>({ key: { id: ctx.args.id }, consistentRead: true });
 }
 
-/** Server-side filter: a subscriber only ever receives the blob it asked for. */
-export function response(ctx: Context<SubscriptionLabelsReadyArgs>): Blob | null {
+/**
+ * Another user's blob is refused exactly as a blob that does not exist. The server-side filter then keeps every
+ * other blob's events away from this subscriber.
+ */
+export function response(ctx: Context<SubscriptionLabelsReadyArgs, object, undefined, undefined, BlobRecord | null>): Blob | null {
+  raiseDataSourceError(ctx.error, []);
+  if (!canRead(callerOf(ctx.identity), ctx.result)) {
+    util.unauthorized();
+  }
   extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ id: { eq: ctx.args.id } }));
   return null;
 }

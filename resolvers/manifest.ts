@@ -2,7 +2,7 @@
 // Read by the CDK stack (infra/) and by the local AppSync (local/appsync/): one list, two clouds.
 // `code` names a file under resolvers/ without extension; its bundle is dist/resolvers/<code>.js.
 
-export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'deliverCallback' | 'none';
+export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
 
 export type DataSourceSpec =
   | { kind: 'DYNAMODB'; table: 'blobs' }
@@ -14,6 +14,7 @@ export const dataSources: Record<DataSourceName, DataSourceSpec> = {
   blobsTable: { kind: 'DYNAMODB', table: 'blobs' },
   presignUpload: { kind: 'LAMBDA', handler: 'presign-upload' },
   deleteObject: { kind: 'LAMBDA', handler: 'delete-object' },
+  announceDeletion: { kind: 'LAMBDA', handler: 'announce-deletion' },
   deliverCallback: { kind: 'LAMBDA', handler: 'deliver-callback' },
   none: { kind: 'NONE' },
 };
@@ -30,7 +31,16 @@ export type ResolverSpec =
 
 export const resolvers: ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'blob', kind: 'UNIT', code: 'Query.blob', dataSource: 'blobsTable' },
-  { typeName: 'Query', fieldName: 'blobs', kind: 'UNIT', code: 'Query.blobs', dataSource: 'blobsTable' },
+  {
+    typeName: 'Query',
+    fieldName: 'blobs',
+    kind: 'PIPELINE',
+    code: 'Query.blobs/index',
+    steps: [
+      { name: 'queryOwnerIndex', code: 'Query.blobs/1-query-owner-index', dataSource: 'blobsTable' },
+      { name: 'readBlobs', code: 'Query.blobs/2-read-blobs', dataSource: 'blobsTable' },
+    ],
+  },
   {
     typeName: 'Mutation',
     fieldName: 'createBlob',
@@ -38,9 +48,11 @@ export const resolvers: ResolverSpec[] = [
     code: 'Mutation.createBlob/index',
     steps: [
       { name: 'validateCreateInput', code: 'Mutation.createBlob/1-validate-input', dataSource: 'none' },
-      { name: 'claimIdempotencyKey', code: 'Mutation.createBlob/2-claim-idempotency-key', dataSource: 'blobsTable' },
-      { name: 'putBlob', code: 'Mutation.createBlob/3-put-blob', dataSource: 'blobsTable' },
-      { name: 'presignUpload', code: 'Mutation.createBlob/4-presign-upload', dataSource: 'presignUpload' },
+      { name: 'findIdempotencyClaim', code: 'Mutation.createBlob/2-find-idempotency-claim', dataSource: 'blobsTable' },
+      { name: 'countUpload', code: 'Mutation.createBlob/3-count-upload', dataSource: 'blobsTable' },
+      { name: 'claimIdempotencyKey', code: 'Mutation.createBlob/4-claim-idempotency-key', dataSource: 'blobsTable' },
+      { name: 'putBlob', code: 'Mutation.createBlob/5-put-blob', dataSource: 'blobsTable' },
+      { name: 'presignUpload', code: 'Mutation.createBlob/6-presign-upload', dataSource: 'presignUpload' },
     ],
   },
   {
@@ -49,8 +61,10 @@ export const resolvers: ResolverSpec[] = [
     kind: 'PIPELINE',
     code: 'Mutation.deleteBlob/index',
     steps: [
-      { name: 'deleteUploadedObject', code: 'Mutation.deleteBlob/1-delete-object', dataSource: 'deleteObject' },
-      { name: 'deleteBlobRecord', code: 'Mutation.deleteBlob/2-delete-record', dataSource: 'blobsTable' },
+      { name: 'readOwnBlob', code: 'Mutation.deleteBlob/1-read-blob', dataSource: 'blobsTable' },
+      { name: 'deleteUploadedObject', code: 'Mutation.deleteBlob/2-delete-object', dataSource: 'deleteObject' },
+      { name: 'deleteBlobRecord', code: 'Mutation.deleteBlob/3-delete-record', dataSource: 'blobsTable' },
+      { name: 'announceDeletion', code: 'Mutation.deleteBlob/4-announce-deletion', dataSource: 'announceDeletion' },
     ],
   },
   {
@@ -77,6 +91,6 @@ export const resolvers: ResolverSpec[] = [
     fieldName: 'labelsReady',
     kind: 'UNIT',
     code: 'Subscription.labelsReady',
-    dataSource: 'none',
+    dataSource: 'blobsTable',
   },
 ];

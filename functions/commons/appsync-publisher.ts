@@ -13,6 +13,7 @@ export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
   mutation PublishBlobResult($input: BlobResultInput!) {
     publishBlobResult(input: $input) {
       id
+      owner
       status
       contentType
       size
@@ -56,7 +57,10 @@ export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
 `;
 
 export interface BlobPublisher {
+  /** Publishes a stored record as readers see it (toBlob). */
   publish(record: BlobRecord): Promise<Blob>;
+  /** Publishes a blob that has no record any more (a deletion's last event). */
+  publishBlob(blob: Blob): Promise<Blob>;
 }
 
 type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
@@ -87,56 +91,61 @@ export function createAppSyncPublisher(options: AppSyncPublisherOptions): BlobPu
   const send = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
 
-  return {
-    async publish(record) {
-      const variables: MutationPublishBlobResultArgs = { input: toBlobResultInput(record, now()) };
-      const body = JSON.stringify({ query: PUBLISH_BLOB_RESULT, operationName: 'PublishBlobResult', variables });
-      const signed = await signer.sign({
+  const publishBlob = async (blob: Blob): Promise<Blob> => {
+    const variables: MutationPublishBlobResultArgs = { input: toBlobResultInput(blob) };
+    const body = JSON.stringify({ query: PUBLISH_BLOB_RESULT, operationName: 'PublishBlobResult', variables });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port === '' ? undefined : Number(url.port),
+      path: url.pathname,
+      query: {},
+      // `host` is signed; fetch sends the same value (url.host) by itself.
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    });
+    const { host: _host, ...headers } = signed.headers;
+    let response: Response;
+    try {
+      response = await send(url, {
         method: 'POST',
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port === '' ? undefined : Number(url.port),
-        path: url.pathname,
-        query: {},
-        // `host` is signed; fetch sends the same value (url.host) by itself.
-        headers: { host: url.host, 'content-type': 'application/json' },
+        headers,
         body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
-      const { host: _host, ...headers } = signed.headers;
-      let response: Response;
-      try {
-        response = await send(url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
-      } catch (error) {
-        throw new PublishError(`publishBlobResult could not be sent: ${error instanceof Error ? error.message : String(error)}`, 0);
+    } catch (error) {
+      throw new PublishError(`publishBlobResult could not be sent: ${error instanceof Error ? error.message : String(error)}`, 0);
+    }
+    const result = await readJson(response);
+    const errors = result?.errors ?? [];
+    if (!response.ok || errors.length > 0 || !result?.data?.publishBlobResult) {
+      const detail = errors.map((error) => `${error.errorType ?? 'Error'}: ${error.message}`).join('; ');
+      throw new PublishError(
+        `publishBlobResult failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
+        response.status,
+        errors,
+      );
+    }
+    return result.data.publishBlobResult;
+  };
+  return {
+    publishBlob,
+    publish(record) {
+      const blob = toBlob(record, now().toISOString());
+      if (blob === null) {
+        return Promise.reject(new PublishError(`Record ${record.id} is not a blob`, 0));
       }
-      const result = await readJson(response);
-      const errors = result?.errors ?? [];
-      if (!response.ok || errors.length > 0 || !result?.data?.publishBlobResult) {
-        const detail = errors.map((error) => `${error.errorType ?? 'Error'}: ${error.message}`).join('; ');
-        throw new PublishError(
-          `publishBlobResult failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`,
-          response.status,
-          errors,
-        );
-      }
-      return result.data.publishBlobResult;
+      return publishBlob(blob);
     },
   };
 }
 
-/** The mutation's input: the blob as readers see it (toBlob), in the input type's shape. */
-export function toBlobResultInput(record: BlobRecord, now: Date): BlobResultInput {
-  const blob = toBlob(record, now.toISOString());
-  if (blob === null) {
-    throw new PublishError(`Record ${record.id} is not a blob`, 0);
-  }
+/** The mutation's input: the blob in the input type's shape. */
+export function toBlobResultInput(blob: Blob): BlobResultInput {
   return {
     id: blob.id,
+    owner: blob.owner,
     status: blob.status,
     contentType: blob.contentType,
     size: blob.size,

@@ -7,7 +7,7 @@ import { type BlobStore, type CallbackAttempt, isFinalRecord } from './blob-stor
 import { type CallbackTargetPolicy, type Transport, vetCallbackTarget } from './callback-target.ts';
 import type { Clock } from './clock.ts';
 import { DomainError, isDomainError } from './errors.ts';
-import { sendWebhook, type SendOutcome, signedHeaders, webhookBody, webhookMessageId } from './webhook.ts';
+import { sendWebhook, type SendOutcome, signedHeaders, webhookBody, type WebhookBody, webhookMessageId } from './webhook.ts';
 import type { SecretProvider } from './webhook-secret.ts';
 
 export interface DeliveryDependencies {
@@ -39,16 +39,20 @@ export function backoffDelay(attempt: number, random: () => number): number {
 /**
  * Delivers the result of a final blob that has a callback, and returns the record as the last attempt left it.
  * Never throws for the receiver's failures (they are recorded); throws when the signing secret is unavailable or
- * the table cannot be written.
+ * the table cannot be written. `content` is what is sent: the record's result unless told otherwise (a deletion).
  */
-export async function deliverCallback(record: BlobRecord, deps: DeliveryDependencies): Promise<BlobRecord> {
+export async function deliverCallback(
+  record: BlobRecord,
+  deps: DeliveryDependencies,
+  content: WebhookBody = webhookBody(record),
+): Promise<BlobRecord> {
   const callback = record.callback;
   if (!callback) {
     return record;
   }
   const random = deps.random ?? Math.random;
   const secret = await deps.secret();
-  const body = JSON.stringify(webhookBody(record));
+  const body = JSON.stringify(content);
   const messageId = webhookMessageId(record.id);
   const startedAt = deps.clock.now().getTime();
   let current = record;
@@ -151,7 +155,12 @@ export interface CallbackSettings {
   callbackAllowHttpLoopback: boolean;
 }
 
-export type CallbackDeliverer = (record: BlobRecord, log: Logger, remainingTimeMs?: number) => Promise<BlobRecord>;
+export type CallbackDeliverer = (
+  record: BlobRecord,
+  log: Logger,
+  remainingTimeMs?: number,
+  content?: WebhookBody,
+) => Promise<BlobRecord>;
 
 /** A deliverer bound to the configuration; `remainingTimeMs` is the invocation's (context.getRemainingTimeInMillis()). */
 export function callbackDeliverer(
@@ -161,7 +170,7 @@ export function callbackDeliverer(
   clock: Clock,
   extra: Pick<DeliveryDependencies, 'transport' | 'random'> & { resolve?: CallbackTargetPolicy['resolve'] } = {},
 ): CallbackDeliverer {
-  return (record, log, remainingTimeMs) =>
+  return (record, log, remainingTimeMs, content) =>
     deliverCallback(record, {
       store,
       secret,
@@ -176,7 +185,7 @@ export function callbackDeliverer(
       ),
       transport: extra.transport,
       random: extra.random,
-    });
+    }, content);
 }
 
 /**

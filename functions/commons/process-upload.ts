@@ -34,7 +34,7 @@ export interface ProcessingDependencies {
   store: BlobStore;
   s3: S3Client;
   rekognition: RekognitionClient;
-  publisher: BlobPublisher;
+  publisher: Pick<BlobPublisher, 'publish'>;
   /** Delivers the callback of a final blob and returns the record as delivery left it. */
   deliver: (record: BlobRecord, log: Logger) => Promise<BlobRecord>;
   clock: Clock;

@@ -1,11 +1,15 @@
-// The table of blob records (and idempotency records), as domain/blob.ts describes it.
+// The table of blob records (and idempotency and quota records), built from domain/blobs-table.ts.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { BLOBS_BY_CREATED_AT_INDEX } from '../../domain/blob.ts';
+import { BLOBS_TABLE, type KeyAttribute } from '../../domain/blobs-table.ts';
 
 export interface BlobsTableProps {
   removalPolicy: RemovalPolicy;
+}
+
+function attribute(key: KeyAttribute): dynamodb.Attribute {
+  return { name: key.name, type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER };
 }
 
 export class BlobsTable extends Construct {
@@ -16,21 +20,20 @@ export class BlobsTable extends Construct {
     const retain = props.removalPolicy === RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      partitionKey: attribute(BLOBS_TABLE.partitionKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // Epoch seconds; only records still waiting for their upload (and idempotency claims) carry it.
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: BLOBS_TABLE.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: retain,
       removalPolicy: props.removalPolicy,
     });
-
-    // Sparse: only blob records carry `entity`, so `blobs` lists them newest first with a Query.
-    this.table.addGlobalSecondaryIndex({
-      indexName: BLOBS_BY_CREATED_AT_INDEX,
-      partitionKey: { name: 'entity', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    for (const index of BLOBS_TABLE.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: index.sortKey && attribute(index.sortKey),
+        projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+      });
+    }
   }
 }

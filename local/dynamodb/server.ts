@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Logger } from '../log.ts';
+import { BLOBS_TABLE } from '../../domain/blobs-table.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
 import { closeServer, listen, urlHost } from '../net.ts';
@@ -75,8 +76,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     ttl = startTtlSweeper({
       client,
       tableName: options.tableName,
-      keyAttributes: ['id'],
-      ttlAttribute: 'expiresAt',
+      keyAttributes: [BLOBS_TABLE.partitionKey.name],
+      ttlAttribute: BLOBS_TABLE.timeToLiveAttribute,
       intervalSeconds: options.ttlSweepSeconds,
       logger,
     });

@@ -1,33 +1,40 @@
-// The blobs table as infra/constructs/blobs-table.ts deploys it: key `id`, sparse GSI `byCreatedAt`.
+// The blobs table as infra/constructs/blobs-table.ts deploys it, built from the same spec (domain/blobs-table.ts).
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  type AttributeDefinition,
   type CreateTableCommandInput,
   type DynamoDBClient,
+  type KeySchemaElement,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { BLOBS_BY_CREATED_AT_INDEX } from '../../domain/blob.ts';
+import { BLOBS_TABLE, type IndexSpec, type KeyAttribute, type TableSpec } from '../../domain/blobs-table.ts';
 
-export function blobsTableDefinition(tableName: string): CreateTableCommandInput {
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];
+  if (sortKey) {
+    schema.push({ AttributeName: sortKey.name, KeyType: 'RANGE' });
+  }
+  return schema;
+}
+
+function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
+  const keys = [spec.partitionKey, ...spec.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])])];
+  const unique = new Map(keys.map((key) => [key.name, key.type]));
+  return [...unique].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+export function tableDefinition(tableName: string, spec: TableSpec = BLOBS_TABLE): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'id', AttributeType: 'S' },
-      { AttributeName: 'entity', AttributeType: 'S' },
-      { AttributeName: 'createdAt', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: BLOBS_BY_CREATED_AT_INDEX,
-        KeySchema: [
-          { AttributeName: 'entity', KeyType: 'HASH' },
-          { AttributeName: 'createdAt', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
+    AttributeDefinitions: attributeDefinitions(spec),
+    KeySchema: keySchema(spec.partitionKey),
+    GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index: IndexSpec) => ({
+      IndexName: index.name,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection: { ProjectionType: index.projection },
+    })),
   };
 }
 
@@ -48,22 +55,28 @@ function isActive(table: TableDescription): boolean {
     (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE');
 }
 
-/** The existing table must have the key and index the product code relies on. */
+/** The existing table must have the key and indexes the product code relies on. */
 function checkShape(table: TableDescription, expected: CreateTableCommandInput): void {
-  const key = JSON.stringify(table.KeySchema);
-  const index = table.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === BLOBS_BY_CREATED_AT_INDEX);
-  const expectedIndex = expected.GlobalSecondaryIndexes?.[0];
-  if (key !== JSON.stringify(expected.KeySchema) || !index || JSON.stringify(index.KeySchema) !== JSON.stringify(expectedIndex?.KeySchema)) {
+  const sameKey = JSON.stringify(table.KeySchema) === JSON.stringify(expected.KeySchema);
+  const missing = (expected.GlobalSecondaryIndexes ?? []).filter((wanted) => {
+    const found = table.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === wanted.IndexName);
+    return !found || JSON.stringify(found.KeySchema) !== JSON.stringify(wanted.KeySchema) ||
+      found.Projection?.ProjectionType !== wanted.Projection?.ProjectionType;
+  });
+  if (!sameKey || missing.length > 0) {
+    const indexes = (expected.GlobalSecondaryIndexes ?? [])
+      .map((index) => `${index.IndexName}: ${index.KeySchema?.map((key) => key.AttributeName).join(', ')}`)
+      .join('; ');
     throw new Error(
-      `table ${table.TableName} in the data directory does not have the expected key (id) and index ` +
-      `(${BLOBS_BY_CREATED_AT_INDEX}: entity, createdAt); it was made by another version: use another --data-dir or remove its dynamodb folder`,
+      `table ${table.TableName} in the data directory does not have the expected key (id) and indexes (${indexes}); ` +
+      'it was made by another version: use another --data-dir or remove its dynamodb folder',
     );
   }
 }
 
 /** Creates the table unless it exists (idempotent across restarts) and waits until it is ACTIVE. */
 export async function ensureBlobsTable(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<{ created: boolean }> {
-  const definition = blobsTableDefinition(tableName);
+  const definition = tableDefinition(tableName);
   let created = false;
   let table = await describe(client, tableName);
   if (!table) {

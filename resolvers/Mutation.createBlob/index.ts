@@ -1,4 +1,5 @@
-// createBlob: validate → claim the idempotency key → store (or fetch) the blob → presign the upload.
+// createBlob: validate → find an earlier claim of the idempotency key → count the upload against the quota
+// → claim the key → store (or fetch) the blob → presign the upload.
 import type { CreateBlobPayload } from '../../generated/graphql.ts';
 import type { CreateBlobContext } from '../lib/create-blob.ts';
 

@@ -1,7 +1,8 @@
-import type { Context, DynamoDBGetItemRequest } from '@aws-appsync/utils';
+import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import { toBlob, type BlobRecord } from '../../domain/blob.ts';
 import type { Blob, MutationRedeliverCallbackArgs } from '../../generated/graphql.ts';
+import { canChange, callerOf } from '../lib/caller.ts';
 import { raiseDataSourceError } from '../lib/errors.ts';
 import { assertCallbackCanBeSent } from '../lib/redeliver.ts';
 import { nowIso } from '../lib/time.ts';
@@ -12,7 +13,8 @@ export function request(ctx: Context<MutationRedeliverCallbackArgs>): DynamoDBGe
 
 export function response(ctx: Context<MutationRedeliverCallbackArgs, object, undefined, undefined, BlobRecord | null>): Blob {
   raiseDataSourceError(ctx.error, []);
-  const blob = toBlob(ctx.result, nowIso());
-  assertCallbackCanBeSent(blob, ctx.args.id);
+  const owned = canChange(callerOf(ctx.identity), ctx.result) ? ctx.result : null;
+  const blob = toBlob(owned, nowIso());
+  assertCallbackCanBeSent(blob, ctx.args.id, util.time.nowEpochMilliSeconds());
   return blob;
 }

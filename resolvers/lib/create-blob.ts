@@ -8,6 +8,8 @@ import { isoAt } from './time.ts';
 
 export interface CreateBlobStash {
   request: CreateRequest;
+  /** The caller's owner value (resolvers/lib/caller.ts). */
+  owner: string;
   fingerprint: string;
   /** When the pipeline started, for deriving EXPIRED consistently across steps. */
   now: string;
@@ -22,11 +24,12 @@ export type CreateBlobContext<TPrev = unknown> = Context<MutationCreateBlobArgs,
 
 export type { Blob };
 
-export function newBlobRecord(id: string, request: CreateRequest, nowMs: number): BlobRecord {
+export function newBlobRecord(id: string, owner: string, request: CreateRequest, nowMs: number): BlobRecord {
   const now = isoAt(nowMs);
   const record: BlobRecord = {
     id,
     entity: BLOB_ENTITY,
+    owner,
     status: 'PENDING_UPLOAD',
     contentType: request.contentType,
     minConfidence: request.minConfidence,

@@ -15,6 +15,7 @@ function blob(overrides: Partial<BlobRecord> = {}): BlobRecord {
   return {
     id: `01JREDELIVERTEST${String(counter).padStart(10, '0')}`,
     entity: 'Blob',
+    owner: 'owner-sub-1',
     status: 'FAILED',
     contentType: 'image/jpeg',
     size: 1000,

@@ -28,6 +28,7 @@ function pendingBlob(callbackUrl: string): BlobRecord {
   return {
     id: `01JHANDLERTEST${String(counter).padStart(12, '0')}`,
     entity: 'Blob',
+    owner: 'owner-sub-1',
     status: 'PENDING_UPLOAD',
     contentType: 'image/png',
     minConfidence: 55,

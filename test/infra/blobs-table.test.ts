@@ -1,6 +1,6 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { describe, it } from 'vitest';
-import { BLOB_ENTITY, BLOBS_BY_CREATED_AT_INDEX } from '../../domain/blob.ts';
+import { describe, expect, it } from 'vitest';
+import { BLOBS_BY_OWNER_INDEX } from '../../domain/blob.ts';
 import { synthesize } from './synthesize.ts';
 
 const { stack, template } = synthesize();
@@ -21,24 +21,32 @@ describe('the blobs table', () => {
     });
   });
 
-  it(`lists ${BLOB_ENTITY} records newest first through the index ${BLOBS_BY_CREATED_AT_INDEX}`, () => {
+  it(`lists each owner's blobs newest first through the keys-only index ${BLOBS_BY_OWNER_INDEX}, one partition per owner`, () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       AttributeDefinitions: [
         { AttributeName: 'id', AttributeType: 'S' },
-        { AttributeName: 'entity', AttributeType: 'S' },
+        { AttributeName: 'owner', AttributeType: 'S' },
         { AttributeName: 'createdAt', AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
         {
-          IndexName: BLOBS_BY_CREATED_AT_INDEX,
+          IndexName: BLOBS_BY_OWNER_INDEX,
           KeySchema: [
-            { AttributeName: 'entity', KeyType: 'HASH' },
+            { AttributeName: 'owner', KeyType: 'HASH' },
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });
+  });
+
+  it('has no index with one constant partition for every blob', () => {
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    const indexes = Object.values(tables).flatMap(
+      (table) => (table.Properties.GlobalSecondaryIndexes ?? []) as Array<{ KeySchema: Array<{ AttributeName: string }> }>,
+    );
+    expect(indexes.map((index) => index.KeySchema[0].AttributeName)).not.toContain('entity');
   });
 
   it('is deleted with a non-production stack', () => {

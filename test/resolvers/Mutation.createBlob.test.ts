@@ -2,8 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobRecord } from '../../domain/blob.ts';
 import type { PresignUploadRequest } from '../../domain/lambda-payloads.ts';
 import type { CreateBlobInput, CreateBlobPayload } from '../../generated/graphql.ts';
-import { startHarness, T0, type Harness } from './support/harness.ts';
+import type { Identity } from '../../local/appsync/runtime/types.ts';
+import { ALICE, BOB, iamIdentity, startHarness, T0, type Harness } from './support/harness.ts';
 import { unmarshalled } from './support/items.ts';
+import { ALICE_SUB } from './support/records.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.reset());
 
-const createBlob = (input: CreateBlobInput) => h.resolve('Mutation', 'createBlob', { input });
+const createBlob = (input: CreateBlobInput, identity: Identity = ALICE) => h.resolve('Mutation', 'createBlob', { input }, identity);
 
 describe('createBlob', () => {
   it('stores a PENDING_UPLOAD record and returns the blob with its upload', async () => {
@@ -32,10 +34,11 @@ describe('createBlob', () => {
     expect(payload.blob.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(payload.upload).toMatchObject({ method: 'PUT', expiresAt: '2026-03-01T12:15:00.000Z' });
     expect(JSON.parse(payload.upload.headers)).toEqual({ 'content-type': 'image/jpeg', 'content-length': '1234' });
-    const [record] = unmarshalled<BlobRecord>(await h.table.scanAll());
+    const [record] = unmarshalled<BlobRecord>(await h.table.scanAll()).filter((item) => item.entity === 'Blob');
     expect(record).toMatchObject({
       id: payload.blob.id,
       entity: 'Blob',
+      owner: ALICE_SUB,
       status: 'PENDING_UPLOAD',
       contentLength: 1234,
       expiresAt: Math.floor(T0 / 1000) + 24 * 60 * 60,
@@ -85,7 +88,7 @@ describe('createBlob', () => {
     ['the limits', { contentType: 'image/png', contentLength: 15 * 1024 * 1024, minConfidence: 100, maxLabels: 1000, idempotencyKey: 'k'.repeat(255) }],
     ['the lower limits', { contentType: 'image/jpeg', contentLength: 1, minConfidence: 0, maxLabels: 1, idempotencyKey: 'a' }],
     ['an https callback to a port and path', { contentType: 'image/png', callbackUrl: 'https://hooks.example.com:8443/hooks/labels?x=1' }],
-    ['an IPv6 callback host', { contentType: 'image/png', callbackUrl: 'https://[2001:db8::1]/hook' }],
+    ['an IPv6 callback host', { contentType: 'image/png', callbackUrl: 'https://[2606:4700:4700::1111]/hook' }],
   ])('accepts %s', async (_case, input) => {
     const { errors } = await createBlob(input);
 
@@ -122,7 +125,7 @@ describe('createBlob', () => {
     const b = (await createBlob({ contentType: 'image/png' })).data as CreateBlobPayload;
 
     expect(a.blob.id).not.toBe(b.blob.id);
-    expect(await h.table.scanAll()).toHaveLength(2);
+    expect(unmarshalled<BlobRecord>(await h.table.scanAll()).filter((i) => i.entity === 'Blob')).toHaveLength(2);
   });
 
   it('reports a failing presign function as an InternalError without its message', async () => {
@@ -137,10 +140,110 @@ describe('createBlob', () => {
   });
 });
 
+describe('createBlob and its owner', () => {
+  it('records the user pool sub of the caller as the owner', async () => {
+    const { data } = await createBlob({ contentType: 'image/png' });
+
+    expect((data as CreateBlobPayload).blob.owner).toBe(ALICE_SUB);
+  });
+
+  it('refuses a caller with no identity (an API key) and writes nothing', async () => {
+    const { data, errors } = await createBlob({ contentType: 'image/png' }, null);
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized' })]);
+    expect(await h.table.scanAll()).toEqual([]);
+  });
+
+  it('keeps idempotency keys apart per owner: the same key from two users names two blobs', async () => {
+    const alices = (await createBlob({ contentType: 'image/png', idempotencyKey: 'order-1' })).data as CreateBlobPayload;
+    const bobs = await createBlob({ contentType: 'image/jpeg', idempotencyKey: 'order-1' }, BOB);
+
+    expect(bobs.errors).toEqual([]);
+    expect((bobs.data as CreateBlobPayload).blob.id).not.toBe(alices.blob.id);
+    expect((bobs.data as CreateBlobPayload).blob.owner).not.toBe(ALICE_SUB);
+  });
+
+  it('records an IAM caller by its principal', async () => {
+    const { data } = await createBlob({ contentType: 'image/png' }, iamIdentity('arn:aws:iam::123456789012:user/ingest'));
+
+    expect((data as CreateBlobPayload).blob.owner).toBe('arn:aws:iam::123456789012:user/ingest');
+  });
+});
+
+describe('createBlob past the upload quota', () => {
+  let q: Harness;
+  beforeAll(async () => {
+    q = await startHarness({ uploadQuotaPerDay: 3 });
+  });
+  afterAll(() => q.close());
+  beforeEach(() => q.reset());
+
+  const create = (identity: Identity = ALICE, input: CreateBlobInput = { contentType: 'image/png' }) =>
+    q.resolve('Mutation', 'createBlob', { input }, identity);
+  const blobCount = async () => unmarshalled<BlobRecord>(await q.table.scanAll()).filter((i) => i.entity === 'Blob').length;
+
+  it('fails with QuotaExceeded, says the limit and when it resets, and writes nothing', async () => {
+    for (const _ of [1, 2, 3]) expect((await create()).errors).toEqual([]);
+    q.clock.now = T0 + 60_000;
+
+    const { data, errors } = await create();
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([
+      expect.objectContaining({
+        errorType: 'QuotaExceeded',
+        message: 'Upload quota reached: 3 uploads per day; it resets at 2026-03-02T00:00:00.000Z',
+        errorInfo: { limit: 3, resetsAt: '2026-03-02T00:00:00.000Z' },
+      }),
+    ]);
+    expect(await blobCount()).toBe(3);
+    expect(q.lambdaEvents['presign-upload']).toHaveLength(3);
+  });
+
+  it('counts each owner apart', async () => {
+    for (const _ of [1, 2, 3]) await create();
+
+    const { errors } = await create(BOB);
+
+    expect(errors).toEqual([]);
+  });
+
+  it('resets at the start of the next UTC day', async () => {
+    for (const _ of [1, 2, 3]) await create();
+    q.clock.now = Date.parse('2026-03-02T00:00:00.000Z');
+
+    const { errors } = await create();
+
+    expect(errors).toEqual([]);
+  });
+
+  it('does not count a replayed create, even at the limit', async () => {
+    const input = { contentType: 'image/png', idempotencyKey: 'retry-me' };
+    await create(ALICE, input);
+    await create();
+    await create();
+
+    const replay = await create(ALICE, input);
+
+    expect(replay.errors).toEqual([]);
+  });
+
+  it('does not overshoot when many creates race at the edge', async () => {
+    await create();
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => create()));
+
+    expect(results.filter((r) => r.errors.length === 0)).toHaveLength(2);
+    expect(results.filter((r) => r.errors[0]?.errorType === 'QuotaExceeded')).toHaveLength(18);
+    expect(await blobCount()).toBe(3);
+  });
+});
+
 describe('createBlob in the local cloud, whose API allows http callbacks to loopback', () => {
   let local: Harness;
   beforeAll(async () => {
-    local = await startHarness({ CALLBACK_ALLOW_HTTP_LOOPBACK: 'true' });
+    local = await startHarness({ callbackAllowHttpLoopback: true });
   });
   afterAll(() => local.close());
 

@@ -10,6 +10,7 @@ afterAll(() => h.close());
 
 const result: BlobResultInput = {
   id: '01JABCDEF0123456789ABCDEFG',
+  owner: 'owner-sub-1',
   status: 'LABELLED',
   contentType: 'image/jpeg',
   size: 2048,

@@ -1,8 +1,7 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobRecord } from '../../domain/blob.ts';
-import { toMapValues, toWireMap } from '../../local/appsync/runtime/util/dynamodb.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import { BOB, startHarness, T0, type Harness } from './support/harness.ts';
+import { labelledRecord, storeRecord } from './support/records.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,24 +10,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.reset());
 
-const labelled: BlobRecord = {
-  id: 'blob-1',
-  entity: 'Blob',
-  status: 'LABELLED',
-  contentType: 'image/png',
-  minConfidence: 55,
-  maxLabels: 20,
-  labels: [],
-  callback: { url: 'https://example.com/hook', status: 'FAILED', attempts: 5, lastAttemptAt: '2026-03-01T12:01:00.000Z', lastError: 'HTTP 500', deliveredAt: null },
-  createdAt: '2026-03-01T12:00:00.000Z',
-  updatedAt: '2026-03-01T12:01:00.000Z',
-  uploadExpiresAt: '2026-03-01T12:15:00.000Z',
-  labelledAt: '2026-03-01T12:00:30.000Z',
-};
-
-async function store(record: BlobRecord): Promise<void> {
-  await h.table.client.send(new PutItemCommand({ TableName: h.table.tableName, Item: toWireMap(toMapValues({ ...record })) as never }));
-}
+const labelled = labelledRecord();
+const store = (record: BlobRecord) => storeRecord(h, record);
 
 describe('redeliverCallback', () => {
   it('sends the result again and returns the blob with its new callback state', async () => {
@@ -47,6 +30,7 @@ describe('redeliverCallback', () => {
     ['an unknown blob', null, 'NotFound'],
     ['a blob without a callbackUrl', { ...labelled, callback: undefined }, 'NoCallback'],
     ['a blob still processing', { ...labelled, status: 'PROCESSING', labels: undefined, labelledAt: undefined }, 'NotReady'],
+    ['a blob whose webhook was sent less than a minute ago', { ...labelled, callback: { ...labelled.callback!, lastAttemptAt: new Date(T0 - 59_000).toISOString() } }, 'TooManyRequests'],
   ])('refuses %s with %s, without calling the function', async (_case, record, errorType) => {
     if (record) await store(record);
 
@@ -55,5 +39,24 @@ describe('redeliverCallback', () => {
     expect(data).toBeNull();
     expect(errors).toEqual([expect.objectContaining({ errorType })]);
     expect(h.lambdaEvents['deliver-callback']).toEqual([]);
+  });
+
+  it("answers another user's blob exactly as an unknown id, without sending anything", async () => {
+    await store(labelled);
+
+    const theirs = await h.resolve('Mutation', 'redeliverCallback', { id: 'blob-1' }, BOB);
+    const unknown = await h.resolve('Mutation', 'redeliverCallback', { id: 'blob-2' }, BOB);
+
+    expect(theirs.errors).toEqual([expect.objectContaining({ errorType: 'NotFound' })]);
+    expect(theirs.errors.map((e) => e.errorType)).toEqual(unknown.errors.map((e) => e.errorType));
+    expect(h.lambdaEvents['deliver-callback']).toEqual([]);
+  });
+
+  it('tells how long to wait before the webhook may be sent again', async () => {
+    await store({ ...labelled, callback: { ...labelled.callback!, lastAttemptAt: new Date(T0 - 20_000).toISOString() } });
+
+    const { errors } = await h.resolve('Mutation', 'redeliverCallback', { id: 'blob-1' });
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'TooManyRequests', errorInfo: { retryAfterSeconds: 40 } })]);
   });
 });

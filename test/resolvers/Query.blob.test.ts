@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Blob, CreateBlobPayload } from '../../generated/graphql.ts';
-import { startHarness, T0, type Harness } from './support/harness.ts';
+import { ADMIN, BOB, iamIdentity, startHarness, T0, type Harness } from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -54,5 +54,41 @@ describe('blob', () => {
 
     expect(data).toBeNull();
     expect(errors).toEqual([]);
+  });
+
+  it("answers another user's blob exactly as an unknown id", async () => {
+    const created = await createBlob();
+
+    const theirs = await h.resolve('Query', 'blob', { id: created.id }, BOB);
+    const unknown = await h.resolve('Query', 'blob', { id: 'no-such-blob' }, BOB);
+
+    expect(theirs).toEqual(unknown);
+    expect(theirs).toEqual({ data: null, errors: [] });
+  });
+
+  it('lets a member of admins read any blob', async () => {
+    const created = await createBlob();
+
+    const { data } = await h.resolve('Query', 'blob', { id: created.id }, ADMIN);
+
+    expect(data).toEqual(created);
+  });
+
+  it('lets a trusted back end (IAM) read only what it created, as the role and not the session', async () => {
+    const session = (name: string) => iamIdentity(`arn:aws:sts::123456789012:assumed-role/uploader/${name}`);
+    const created = ((await h.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png' } }, session('a'))).data as CreateBlobPayload).blob;
+
+    expect(created.owner).toBe('arn:aws:sts::123456789012:assumed-role/uploader');
+    expect((await h.resolve('Query', 'blob', { id: created.id }, session('b'))).data).toEqual(created);
+    expect((await h.resolve('Query', 'blob', { id: created.id })).data).toBeNull();
+  });
+
+  it('refuses a caller with no identity (an API key) with Unauthorized', async () => {
+    const created = await createBlob();
+
+    const { data, errors } = await h.resolve('Query', 'blob', { id: created.id }, null);
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized' })]);
   });
 });

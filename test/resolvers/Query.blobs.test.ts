@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobConnection, CreateBlobPayload } from '../../generated/graphql.ts';
-import { startHarness, T0, type Harness } from './support/harness.ts';
+import { ADMIN, ALICE, BOB, startHarness, T0, type Harness } from './support/harness.ts';
+import type { Identity } from '../../local/appsync/runtime/types.ts';
+import { ALICE_SUB } from './support/records.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,18 +11,19 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.reset());
 
-/** Creates `count` blobs one second apart and returns their ids, oldest first. */
-async function createBlobs(count: number): Promise<string[]> {
+/** Creates `count` blobs one second apart as `identity` and returns their ids, oldest first. */
+async function createBlobs(count: number, identity: Identity = ALICE): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     h.clock.now = T0 + i * 1000;
-    const { data } = await h.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png', idempotencyKey: `key-${i}` } });
+    const { data } = await h.resolve('Mutation', 'createBlob', { input: { contentType: 'image/png', idempotencyKey: `key-${i}` } }, identity);
     ids.push((data as CreateBlobPayload).blob.id);
   }
   return ids;
 }
 
-const blobs = async (args: { limit?: number; nextToken?: string | null }) => h.resolve('Query', 'blobs', args);
+const blobs = async (args: { limit?: number; nextToken?: string | null; owner?: string }, identity: Identity = ALICE) =>
+  h.resolve('Query', 'blobs', args, identity);
 
 describe('blobs', () => {
   it('lists blobs newest first, page by page, without duplicates or gaps', async () => {
@@ -72,5 +75,42 @@ describe('blobs', () => {
 
     expect(data).toBeNull();
     expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'nextToken' } })]);
+  });
+
+  it("lists only the caller's own blobs", async () => {
+    const alices = await createBlobs(3, ALICE);
+    const bobs = await createBlobs(2, BOB);
+
+    const forAlice = (await blobs({ limit: 100 })).data as BlobConnection;
+    const forBob = (await blobs({ limit: 100 }, BOB)).data as BlobConnection;
+
+    expect(forAlice.items.map((b) => b.id)).toEqual([...alices].reverse());
+    expect(forBob.items.map((b) => b.id)).toEqual([...bobs].reverse());
+  });
+
+  it("refuses another owner's list to anyone but an admin, and shows it to an admin", async () => {
+    const alices = await createBlobs(2, ALICE);
+
+    const refused = await blobs({ owner: ALICE_SUB }, BOB);
+    const allowed = (await blobs({ owner: ALICE_SUB }, ADMIN)).data as BlobConnection;
+
+    expect(refused).toEqual({ data: null, errors: [expect.objectContaining({ errorType: 'Unauthorized', errorInfo: { field: 'owner' } })] });
+    expect(allowed.items.map((b) => b.id)).toEqual([...alices].reverse());
+  });
+
+  it('answers an empty page for an owner with no blobs, reading nothing else', async () => {
+    const { data, errors } = await blobs({});
+
+    expect(errors).toEqual([]);
+    expect(data).toEqual({ items: [], nextToken: null });
+  });
+
+  it("leaves out a blob deleted between the index read and the page read, and never another user's", async () => {
+    const [first, second] = await createBlobs(2);
+    await h.resolve('Mutation', 'deleteBlob', { id: first });
+
+    const page = (await blobs({})).data as BlobConnection;
+
+    expect(page.items.map((b) => b.id)).toEqual([second]);
   });
 });

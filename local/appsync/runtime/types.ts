@@ -12,7 +12,18 @@ export interface IamIdentity {
   userArn: string;
 }
 
-export type Identity = IamIdentity | null;
+/** ctx.identity for user pool callers, as AppSync fills it from the verified token. */
+export interface CognitoIdentity {
+  sub: string;
+  issuer: string;
+  username: string;
+  claims: Record<string, unknown>;
+  sourceIp: string[];
+  defaultAuthStrategy: 'ALLOW' | 'DENY';
+  groups: string[] | null;
+}
+
+export type Identity = IamIdentity | CognitoIdentity | null;
 
 /** One entry of a GraphQL response's `errors`, in AppSync's shape. */
 export interface AppSyncError {

@@ -26,6 +26,7 @@ const REGION = 'eu-west-1';
 const record: BlobRecord = {
   id: '01JPUBLISHTEST000000000000',
   entity: 'Blob',
+  owner: 'owner-sub-1',
   status: 'REJECTED',
   contentType: 'image/jpeg',
   size: 400,
@@ -138,6 +139,7 @@ describe('createAppSyncPublisher', () => {
     expect(body.query).toBe(PUBLISH_BLOB_RESULT);
     expect(body.variables.input).toEqual({
       id: record.id,
+      owner: record.owner,
       status: 'REJECTED',
       contentType: 'image/jpeg',
       size: 400,

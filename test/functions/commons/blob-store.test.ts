@@ -15,6 +15,7 @@ function pendingBlob(overrides: Partial<BlobRecord> = {}): BlobRecord {
   return {
     id: `01JSTORETEST${String(counter).padStart(14, '0')}`,
     entity: 'Blob',
+    owner: 'owner-sub-1',
     status: 'PENDING_UPLOAD',
     contentType: 'image/jpeg',
     minConfidence: 55,

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyAddress,
-  parseIPv6,
-  type Resolver,
-  vetCallbackTarget,
-} from '../../../functions/commons/callback-target.ts';
+import { type Resolver, vetCallbackTarget } from '../../../functions/commons/callback-target.ts';
 import { DomainError } from '../../../functions/commons/errors.ts';
 
 const CLOUD = { allowHttpLoopback: false };
@@ -114,36 +109,5 @@ describe('vetCallbackTarget', () => {
     ])('still refuses %s', async (url, reason) => {
       await expect(refusal(url, LOCAL)).resolves.toMatchObject({ code: 'CallbackTargetRefused', message: expect.stringMatching(reason) });
     });
-  });
-});
-
-describe('classifyAddress', () => {
-  it.each([
-    ['8.8.8.8', 'public'],
-    ['2606:4700:4700::1111', 'public'],
-    ['192.0.2.1', 'documentation'],
-    ['2001:db8::1', 'documentation'],
-    ['255.255.255.255', 'reserved'],
-    ['::ffff:8.8.8.8', 'public'],
-    ['::ffff:7f00:1', 'loopback'],
-    ['fe80::1%eth0', 'link-local'],
-    ['not-an-address', 'reserved'],
-  ])('classifies %s as %s', (address, kind) => {
-    expect(classifyAddress(address)).toBe(kind);
-  });
-});
-
-describe('parseIPv6', () => {
-  it.each([
-    ['::', Array(16).fill(0)],
-    ['::1', [...Array(15).fill(0), 1]],
-    ['::ffff:127.0.0.1', [...Array(10).fill(0), 0xff, 0xff, 127, 0, 0, 1]],
-    ['2001:db8::8:800:200c:417a', [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 8, 8, 0, 0x20, 0x0c, 0x41, 0x7a]],
-  ])('reads %s', (text, bytes) => {
-    expect(parseIPv6(text)).toEqual(bytes);
-  });
-
-  it.each(['1::2::3', '12345::', '1:2:3:4:5:6:7', '::ffff:300.1.1.1', 'g::1'])('refuses %s', (text) => {
-    expect(parseIPv6(text)).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ function finalBlob(url: string, overrides: Partial<BlobRecord> = {}): BlobRecord
   return {
     id: '01JCALLBACKTEST00000000000',
     entity: 'Blob',
+    owner: 'owner-sub-1',
     status: 'LABELLED',
     contentType: 'image/jpeg',
     size: 2048,

@@ -44,6 +44,7 @@ function pendingRecord(overrides: Partial<BlobRecord> = {}): BlobRecord {
   return {
     id: ID,
     entity: 'Blob',
+    owner: 'owner-sub-1',
     status: 'PENDING_UPLOAD',
     contentType: 'image/jpeg',
     minConfidence: 70,
@@ -105,7 +106,7 @@ function transitions(): Array<[string, string | undefined]> {
 }
 
 describe('processUploadEvent', () => {
-  let publisher: BlobPublisher & { published: BlobRecord[] };
+  let publisher: Pick<BlobPublisher, 'publish'> & { published: BlobRecord[] };
   let delivered: BlobRecord[];
   let deps: ProcessingDependencies;
 

@@ -18,6 +18,7 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const record: BlobRecord = {
   id: '01JABCDEFGHJKMNPQRSTVWXYZ0',
   entity: 'Blob',
+  owner: 'owner-sub-1',
   status: 'LABELLED',
   contentType: 'image/png',
   size: 1234,

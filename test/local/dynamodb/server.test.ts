@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BLOBS_BY_CREATED_AT_INDEX } from '../../../domain/blob.ts';
+import { BLOBS_BY_OWNER_INDEX } from '../../../domain/blob.ts';
 import { LOCAL_REGION, localCredentials } from '../../../local/config.ts';
 import { startDynamoDb, type LocalDynamoDb } from '../../../local/dynamodb/server.ts';
 import { silentLogger } from '../../../local/log.ts';
@@ -48,7 +48,7 @@ describe('local DynamoDB', () => {
     return dynamodb;
   }
 
-  it('creates the blobs table with key id and the byCreatedAt index', async () => {
+  it('creates the blobs table with key id and the keys-only byOwner index', async () => {
     // Act
     await open();
     const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
@@ -58,9 +58,9 @@ describe('local DynamoDB', () => {
     expect(Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
     expect(Table?.GlobalSecondaryIndexes?.map((index) => ({ name: index.IndexName, key: index.KeySchema, projection: index.Projection }))).toEqual([
       {
-        name: BLOBS_BY_CREATED_AT_INDEX,
-        key: [{ AttributeName: 'entity', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
-        projection: { ProjectionType: 'ALL' },
+        name: BLOBS_BY_OWNER_INDEX,
+        key: [{ AttributeName: 'owner', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+        projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
   });
@@ -70,7 +70,7 @@ describe('local DynamoDB', () => {
     await open();
     await client.send(new PutItemCommand({
       TableName: TABLE,
-      Item: { id: { S: 'blob-1' }, entity: { S: 'Blob' }, createdAt: { S: '2024-01-01T00:00:00.000Z' }, status: { S: 'LABELLED' } },
+      Item: { id: { S: 'blob-1' }, entity: { S: 'Blob' }, owner: { S: 'user-1' }, createdAt: { S: '2024-01-01T00:00:00.000Z' }, status: { S: 'LABELLED' } },
     }));
 
     // Act
@@ -79,9 +79,10 @@ describe('local DynamoDB', () => {
     const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'blob-1' } } }));
     const listed = await client.send(new QueryCommand({
       TableName: TABLE,
-      IndexName: BLOBS_BY_CREATED_AT_INDEX,
-      KeyConditionExpression: 'entity = :blob',
-      ExpressionAttributeValues: { ':blob': { S: 'Blob' } },
+      IndexName: BLOBS_BY_OWNER_INDEX,
+      KeyConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': { S: 'user-1' } },
     }));
 
     // Assert

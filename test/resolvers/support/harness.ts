@@ -4,13 +4,52 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeleteObjectRequest, PresignUploadRequest, PresignUploadResult } from '../../../domain/lambda-payloads.ts';
 import { createResolverRuntime, type LambdaHandler } from '../../../local/appsync/runtime/index.ts';
-import type { FieldResolution, Identity, ResolverRuntime } from '../../../local/appsync/runtime/types.ts';
+import type {
+  FieldInvocation,
+  FieldResolution,
+  Identity,
+  ResolverRuntime,
+  SubscriptionResolution,
+} from '../../../local/appsync/runtime/types.ts';
+import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../../../domain/blob.ts';
+import { apiEnvironment, type ApiSettings } from '../../../resolvers/lib/api-environment.ts';
 import { startLocalTable, type LocalTable } from './local-table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BUNDLES_DIR = path.join(root, 'dist/resolvers');
 
 export const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+
+/** ctx.identity of a user pool user, as AppSync fills it. */
+export function userIdentity(sub: string, groups: string[] = []): Identity {
+  return {
+    sub,
+    issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool',
+    username: sub,
+    claims: { sub, 'cognito:username': sub, token_use: 'id', ...(groups.length > 0 ? { 'cognito:groups': groups } : {}) },
+    sourceIp: ['203.0.113.7'],
+    defaultAuthStrategy: 'ALLOW',
+    groups: groups.length > 0 ? groups : null,
+  };
+}
+
+/** ctx.identity of an IAM caller (a trusted back end), as AppSync fills it. */
+export function iamIdentity(userArn: string): Identity {
+  return {
+    accountId: '123456789012',
+    cognitoIdentityPoolId: null,
+    cognitoIdentityId: null,
+    cognitoIdentityAuthType: null,
+    cognitoIdentityAuthProvider: null,
+    sourceIp: ['203.0.113.8'],
+    username: userArn.split('/').pop() ?? userArn,
+    userArn,
+  };
+}
+
+export const ALICE = userIdentity('a1a1a1a1-0000-4000-8000-000000000001');
+export const BOB = userIdentity('b2b2b2b2-0000-4000-8000-000000000002');
+export const ADMIN = userIdentity('adadadad-0000-4000-8000-000000000003', ['admins']);
 
 export interface Harness {
   runtime: ResolverRuntime;
@@ -21,10 +60,25 @@ export interface Harness {
   clock: { now: number };
   /** Replaces a Lambda stand-in (e.g. to make it fail). */
   lambdas: Record<string, LambdaHandler>;
+  /** Resolves a field as `identity` (default ALICE, a user pool user). */
   resolve(typeName: string, fieldName: string, args: Record<string, unknown>, identity?: Identity): Promise<FieldResolution>;
+  /** Runs a subscription field's resolver at subscribe time. */
+  subscribe(typeName: string, fieldName: string, args: Record<string, unknown>, identity?: Identity): Promise<SubscriptionResolution>;
   /** Empty table, clock at T0, no recorded events, default stand-ins. */
   reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+function invocation(typeName: string, fieldName: string, args: Record<string, unknown>, identity: Identity): FieldInvocation {
+  return {
+    typeName,
+    fieldName,
+    arguments: args,
+    source: null,
+    identity,
+    request: { headers: {}, domainName: null },
+    info: { fieldName, parentTypeName: typeName, variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+  };
 }
 
 /** A presign stand-in that signs nothing but echoes what the resolver asked for, as the real one would use it. */
@@ -41,14 +95,20 @@ export const fakePresign: LambdaHandler = async (event) => {
   return result;
 };
 
-/** `environmentVariables`: the API's ctx.env; by default as the deployed stack sets it. */
-export async function startHarness(environmentVariables: Record<string, string> = { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' }): Promise<Harness> {
+/** `settings`: the API's ctx.env; by default as the deployed stack sets it. */
+export async function startHarness(settings: Partial<Omit<ApiSettings, 'blobsTableName'>> = {}): Promise<Harness> {
   const table = await startLocalTable();
+  const environmentVariables = apiEnvironment({
+    blobsTableName: table.tableName,
+    uploadQuotaPerDay: settings.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
+    callbackAllowHttpLoopback: settings.callbackAllowHttpLoopback ?? false,
+  });
   const clock = { now: T0 };
-  const lambdaEvents: Record<string, unknown[]> = { 'presign-upload': [], 'delete-object': [], 'deliver-callback': [] };
+  const lambdaEvents: Record<string, unknown[]> = { 'presign-upload': [], 'delete-object': [], 'announce-deletion': [], 'deliver-callback': [] };
   const defaults: Record<string, LambdaHandler> = {
     'presign-upload': fakePresign,
     'delete-object': async (event) => ({ objectKey: `dev/${(event as DeleteObjectRequest).id}` }),
+    'announce-deletion': async () => null,
     'deliver-callback': async () => {
       throw new Error('deliver-callback is not stubbed in this test');
     },
@@ -71,16 +131,11 @@ export async function startHarness(environmentVariables: Record<string, string> 
     lambdaEvents,
     clock,
     lambdas,
-    resolve(typeName, fieldName, args, identity = null) {
-      return runtime.resolveField({
-        typeName,
-        fieldName,
-        arguments: args,
-        source: null,
-        identity,
-        request: { headers: {}, domainName: null },
-        info: { fieldName, parentTypeName: typeName, variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
-      });
+    resolve(typeName, fieldName, args, identity = ALICE) {
+      return runtime.resolveField(invocation(typeName, fieldName, args, identity));
+    },
+    subscribe(typeName, fieldName, args, identity = ALICE) {
+      return runtime.subscribe(invocation(typeName, fieldName, args, identity));
     },
     async reset() {
       await table.reset();

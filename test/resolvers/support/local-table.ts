@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { blobsTableDefinition } from '../../../local/dynamodb/table.ts';
+import { tableDefinition } from '../../../local/dynamodb/table.ts';
 
 export interface LocalTable {
   client: DynamoDBClient;
@@ -23,7 +23,7 @@ export async function startLocalTable(tableName = 'blobs-test'): Promise<LocalTa
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(new CreateTableCommand(blobsTableDefinition(tableName)));
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
   return {
     client,
     tableName,
@@ -33,7 +33,7 @@ export async function startLocalTable(tableName = 'blobs-test'): Promise<LocalTa
     },
     async reset() {
       await client.send(new DeleteTableCommand({ TableName: tableName }));
-      await client.send(new CreateTableCommand(blobsTableDefinition(tableName)));
+      await client.send(new CreateTableCommand(tableDefinition(tableName)));
     },
     async close() {
       client.destroy();

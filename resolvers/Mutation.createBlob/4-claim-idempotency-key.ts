@@ -4,10 +4,13 @@ import type { CreateBlobContext } from '../lib/create-blob.ts';
 import { raiseDataSourceError } from '../lib/errors.ts';
 import { assertSameRequest, claimKey } from '../lib/idempotency.ts';
 
-/** Skipped without an idempotency key; a replay records the first call's blob id for the next step. */
+/** Skipped without an idempotency key or for a replay; a concurrent create that claimed first wins. */
 export function request(ctx: CreateBlobContext): DynamoDBUpdateItemRequest {
   const key = ctx.stash.request.idempotencyKey;
-  return key === null ? runtime.earlyReturn(null) : claimKey(key, ctx.stash.record.id, ctx.stash.fingerprint);
+  if (key === null || ctx.stash.firstBlobId) {
+    return runtime.earlyReturn(null);
+  }
+  return claimKey(ctx.stash.owner, key, ctx.stash.record.id, ctx.stash.fingerprint);
 }
 
 export function response(ctx: CreateBlobContext): IdempotencyRecord {
