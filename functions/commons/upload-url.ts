@@ -1,7 +1,9 @@
 // The presigned PUT URL of a blob's upload.
 // Signed at `signedAt`, valid until `expiresAt` (both from the record), so a replayed createBlob gets the same URL.
 // Content-Type is always signed and Content-Length when declared: S3 then refuses a body of another type or size.
-// (The presigner leaves content-type out of X-Amz-SignedHeaders by default; `signableHeaders` puts it back.)
+// `If-None-Match: *` is signed too (an S3 conditional write): the URL creates the object once, and a second PUT
+// with it, after the upload or after deleteBlob, gets 412 PreconditionFailed instead of replacing a labelled image.
+// (The presigner leaves these headers out of X-Amz-SignedHeaders by default; `signableHeaders` puts them back.)
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ACCEPTED_CONTENT_TYPES, MAX_UPLOAD_BYTES } from '../../domain/blob.ts';
@@ -29,8 +31,9 @@ export async function presignUpload(
     Key: objectKey(settings.stage, request.id),
     ContentType: request.contentType,
     ContentLength: contentLength,
+    IfNoneMatch: '*',
   });
-  const signed = new Set(['content-type']);
+  const signed = new Set(['content-type', 'if-none-match']);
   if (contentLength !== undefined) {
     signed.add('content-length');
   }
@@ -39,7 +42,7 @@ export async function presignUpload(
     expiresIn: expiresInSeconds,
     signableHeaders: signed,
   });
-  const headers: Record<string, string> = { 'Content-Type': request.contentType };
+  const headers: Record<string, string> = { 'Content-Type': request.contentType, 'If-None-Match': '*' };
   if (contentLength !== undefined) {
     headers['Content-Length'] = String(contentLength);
   }

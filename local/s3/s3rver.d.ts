@@ -22,6 +22,7 @@ declare module 's3rver' {
   interface FilesystemStore {
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     getMetadata(bucket: string, key: string): Promise<Record<string, string | number>>;
+    existsObject(bucket: string, key: string): Promise<boolean>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     getBucket(bucket: string): Promise<object | null>;
     putObject(object: StoredObject): Promise<{ size: number; md5: string }>;

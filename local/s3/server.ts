@@ -101,6 +101,20 @@ function sourceIpOf(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+/** The object key of a path-style URL (`/bucket/key`), decoded; null for bucket-level requests. */
+function objectKeyOf(url: string): string | null {
+  const path = url.split('?')[0]!;
+  const slash = path.indexOf('/', 1);
+  if (slash < 0 || slash === path.length - 1) {
+    return null;
+  }
+  try {
+    return decodeURIComponent(path.slice(slash + 1));
+  } catch {
+    return null;
+  }
+}
+
 function bucketOf(url: string): string {
   const segment = url.split('?')[0]!.split('/')[1] ?? '';
   try {
@@ -194,6 +208,38 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
   }
 
   const handleStored = s3rver.callback();
+  /** Keys with a conditional write in progress: S3 lets one win and answers the others 409. */
+  const conditionalWrites = new Set<string>();
+
+  /**
+   * S3 conditional writes: a PUT (or CompleteMultipartUpload) with `If-None-Match: *` creates the object only if the
+   * key has none. Returns the refusal to send, or null to go on (the key is then held until the response ends).
+   */
+  async function conditionalWriteRefusal(req: IncomingMessage, res: ServerResponse, method: string): Promise<S3ErrorSpec | null> {
+    const condition = req.headers['if-none-match'];
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const writesObject = (method === 'PUT' && !query.has('uploadId')) || (method === 'POST' && query.has('uploadId'));
+    if (condition === undefined || !writesObject || bucketOf(req.url ?? '/') !== bucket) {
+      return null;
+    }
+    if (condition.trim() !== '*') {
+      return s3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' });
+    }
+    const key = objectKeyOf(req.url ?? '/');
+    if (key === null) {
+      return null;
+    }
+    const lock = `${bucket}/${key}`;
+    if (conditionalWrites.has(lock)) {
+      return s3Error(409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource. Please try again.');
+    }
+    conditionalWrites.add(lock);
+    res.once('close', () => conditionalWrites.delete(lock));
+    if (await s3rver.store.existsObject(bucket, key)) {
+      return s3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+    }
+    return null;
+  }
 
   function corsHeaders(res: ServerResponse, origin: string): void {
     res.setHeader('Access-Control-Allow-Origin', cors.allowedOrigins.includes('*') ? '*' : origin);
@@ -287,6 +333,14 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
     if (verification.payloadHash.startsWith('STREAMING-')) {
       send(req, res, s3Error(501, 'NotImplemented',
         'The local S3 does not decode aws-chunked bodies: sign the payload (SHA-256) or send UNSIGNED-PAYLOAD (requestChecksumCalculation: WHEN_REQUIRED).'), requestId, hostId);
+      return;
+    }
+    const refusal = await conditionalWriteRefusal(req, res, method);
+    if (refusal) {
+      if (expectsContinue) {
+        res.setHeader('Connection', 'close');
+      }
+      send(req, res, refusal, requestId, hostId);
       return;
     }
     const expectation: BodyExpectation = {};

@@ -34,7 +34,7 @@ describe('presign-upload handler', () => {
     vi.unstubAllEnvs();
   });
 
-  it('signs Content-Type and Content-Length into a path-style URL of the configured endpoint', async () => {
+  it('signs Content-Type, Content-Length and If-None-Match into a path-style URL of the configured endpoint', async () => {
     // Arrange
     const handler = await loadHandler({ S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' });
 
@@ -44,25 +44,25 @@ describe('presign-upload handler', () => {
     // Assert
     const url = new URL(result.url);
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:4569/uploads/test/01JPRESIGNTEST000000000000');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     expect(url.searchParams.get('X-Amz-Date')).toBe('20260301T120000Z');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIDPRESIGNTEST/20260301/eu-west-1/s3/aws4_request');
     expect([...url.searchParams.keys()].filter((key) => /checksum/i.test(key))).toEqual([]);
     expect(result).toMatchObject({
       method: 'PUT',
-      headers: { 'Content-Type': 'image/png', 'Content-Length': '240512' },
+      headers: { 'Content-Type': 'image/png', 'Content-Length': '240512', 'If-None-Match': '*' },
       expiresAt: request.expiresAt,
     });
   });
 
-  it('signs Content-Type alone when no length was declared', async () => {
+  it('signs Content-Type and If-None-Match when no length was declared', async () => {
     const handler = await loadHandler({ S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' });
 
     const result = await handler({ ...request, contentLength: null }, lambdaContext());
 
-    expect(new URL(result.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
-    expect(result.headers).toEqual({ 'Content-Type': 'image/png' });
+    expect(new URL(result.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host;if-none-match');
+    expect(result.headers).toEqual({ 'Content-Type': 'image/png', 'If-None-Match': '*' });
   });
 
   it('uses virtual-hosted style against AWS unless path style is configured', async () => {

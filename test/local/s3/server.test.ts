@@ -52,6 +52,66 @@ describe('local S3', () => {
     return Buffer.from(await object.Body!.transformToByteArray());
   }
 
+  describe('conditional writes (If-None-Match: *)', () => {
+    const presignOnce = (key: string) =>
+      getSignedUrl(
+        client,
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentType: 'image/jpeg', IfNoneMatch: '*' }),
+        { expiresIn: 900, signableHeaders: new Set(['content-type', 'if-none-match']) },
+      );
+    const put = (url: string, body: Buffer, headers: Record<string, string> = { 'content-type': 'image/jpeg', 'if-none-match': '*' }) =>
+      fetch(url, { method: 'PUT', body, headers });
+
+    it('refuses a second PUT to a used upload URL with 412 PreconditionFailed, keeping the first object', async () => {
+      // Arrange
+      const url = await presignOnce('local/once');
+      expect((await put(url, JPEG)).status).toBe(200);
+
+      // Act
+      const second = await put(url, Buffer.concat([JPEG, Buffer.from('other')]));
+
+      // Assert
+      expect(second.status).toBe(412);
+      expect(parseError(await second.text())).toEqual({
+        code: 'PreconditionFailed',
+        message: 'At least one of the pre-conditions you specified did not hold',
+      });
+      expect(await bodyOf('local/once')).toEqual(JPEG);
+      await s3.eventsIdle();
+      expect(recorder.events).toHaveLength(1);
+    });
+
+    it('refuses the URL without the signed If-None-Match header', async () => {
+      const url = await presignOnce('local/unconditional');
+
+      const response = await put(url, JPEG, { 'content-type': 'image/jpeg' });
+
+      expect(response.status).toBe(403);
+      expect(parseError(await response.text()).code).toBe('SignatureDoesNotMatch');
+    });
+
+    it('lets exactly one of several concurrent conditional PUTs create the object', async () => {
+      const url = await presignOnce('local/race');
+
+      const statuses = await Promise.all([1, 2, 3, 4, 5].map((n) => put(url, Buffer.concat([JPEG, Buffer.from([n])])).then((r) => r.status)));
+
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status !== 200).every((status) => status === 412 || status === 409)).toBe(true);
+    });
+
+    it('answers If-None-Match with an ETag as S3 does: not implemented', async () => {
+      const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: BUCKET, Key: 'local/etag', ContentType: 'image/jpeg', IfNoneMatch: '"abc"' }), {
+        expiresIn: 900,
+        signableHeaders: new Set(['content-type', 'if-none-match']),
+      });
+
+      const response = await put(url, JPEG, { 'content-type': 'image/jpeg', 'if-none-match': '"abc"' });
+
+      expect(response.status).toBe(501);
+      expect(parseError(await response.text()).code).toBe('NotImplemented');
+    });
+  });
+
   describe('presigned URLs', () => {
     it('accepts a PUT with the presigned URL and the signed headers, like curl --upload-file', async () => {
       // Arrange
