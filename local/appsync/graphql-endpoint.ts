@@ -152,24 +152,32 @@ function parseDocument(query: string, maxTokens: number): DocumentNode | null {
 /**
  * Runs `run` with a signal that aborts when the client hangs up (reason: the request was aborted) or when the
  * execution time runs out (reason: ExecutionTimeout). Resolves with the result, or with the abort's error when
- * that came first: the response does not wait for work still in flight, which stops at its next check.
+ * that came first: the response does not wait for work still in flight, which stops at its next check
+ * (`settled` tells when it has).
  */
 async function withinLimits<T>(
   res: ServerResponse,
   timeoutMs: number,
   run: (signal: AbortSignal) => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: AppSyncError }> {
+): Promise<{ ok: true; value: T } | { ok: false; error: AppSyncError; settled: Promise<void> }> {
   const controller = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) controller.abort(ABORTED_ERROR);
   };
   res.once('close', onClose);
   const timer = setTimeout(() => controller.abort(EXECUTION_TIMEOUT_ERROR), timeoutMs);
-  const aborted = new Promise<{ ok: false; error: AppSyncError }>((resolve) => {
-    controller.signal.addEventListener('abort', () => resolve({ ok: false, error: controller.signal.reason as AppSyncError }), { once: true });
+  const running = run(controller.signal);
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  const aborted = new Promise<{ ok: false; error: AppSyncError; settled: Promise<void> }>((resolve) => {
+    controller.signal.addEventListener('abort', () => resolve({ ok: false, error: controller.signal.reason as AppSyncError, settled }), {
+      once: true,
+    });
   });
   try {
-    return await Promise.race([run(controller.signal).then((value) => ({ ok: true as const, value })), aborted]);
+    return await Promise.race([running.then((value) => ({ ok: true as const, value })), aborted]);
   } finally {
     clearTimeout(timer);
     res.off('close', onClose);
@@ -272,6 +280,7 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       return { context, result };
     });
     if (!outcome.ok) {
+      void outcome.settled.then(() => logger.info('stopped operation settled', { operation: operation.operation }));
       if (res.destroyed) {
         logger.info('client went away; operation stopped', { operation: operation.operation });
         return 499;
