@@ -272,12 +272,12 @@ export function response(ctx) { return ctx.result; }
           kind: 'PIPELINE',
           code: 'Query.field/index',
           steps: [
-            { name: 'step1', code: 'Query.field/1-step', dataSource: 'work' },
-            { name: 'step2', code: 'Query.field/2-step', dataSource: 'work' },
+            { name: 'step1', code: 'Query.field/1-step', dataSource: 'presignUpload' },
+            { name: 'step2', code: 'Query.field/2-step', dataSource: 'presignUpload' },
           ],
         },
       ],
-      dataSources: { work: { kind: 'LAMBDA', handler: 'work' } },
+      dataSources: { presignUpload: { kind: 'LAMBDA', handler: 'work' } },
       lambdas: { work },
     });
 
