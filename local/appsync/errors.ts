@@ -168,12 +168,22 @@ function validationError(message: string, error: GraphQLError): ResponseError {
   return { path: null, locations: toLocations(error.locations), message };
 }
 
+/** A rule beyond graphql-js's own, with the graphql-java error type its messages carry. */
+export interface ExtraValidationRule {
+  rule: ValidationRule;
+  type: string;
+}
+
 /** Validates `document` and returns AppSync-shaped errors (empty when valid). */
-export function validationErrors(schema: GraphQLSchema, document: DocumentNode): ResponseError[] {
-  if (validate(schema, document).length === 0) return [];
+export function validationErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  extraRules: ReadonlyArray<ExtraValidationRule> = [],
+): ResponseError[] {
+  const rules = [...specifiedRules.map((rule) => ({ rule, type: RULE_TYPES.get(rule) ?? 'InvalidSyntax' })), ...extraRules];
+  if (validate(schema, document, rules.map((r) => r.rule)).length === 0) return [];
   const errors: ResponseError[] = [];
-  for (const rule of specifiedRules) {
-    const type = RULE_TYPES.get(rule) ?? 'InvalidSyntax';
+  for (const { rule, type } of rules) {
     for (const error of validate(schema, document, [rule])) {
       errors.push(validationError(validationMessage(type, error), error));
     }

@@ -1,19 +1,17 @@
 // GraphQL over HTTP as AppSync serves it: POST /graphql with JSON {query, variables, operationName},
-// CORS for browsers, authentication before anything else, AppSync's status codes and error shapes,
-// and the fan-out of every successful mutation field to its subscribers.
+// CORS for browsers, authentication before anything else, AppSync's limits (body size, parse cost,
+// introspection, resolver count, execution time), AppSync's status codes and error shapes, and the fan-out of
+// every successful mutation field to its subscribers. A request whose client hangs up stops where it is.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   execute,
   getOperationAST,
   getVariableValues,
-  Kind,
   parse,
   type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
+  type ExecutionResult,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { authenticate, type AuthConfig } from './auth.ts';
 import {
@@ -22,12 +20,20 @@ import {
   validationErrors,
   variableErrors,
   type GraphQLResponseBody,
+  type ResponseError,
 } from './errors.ts';
+import {
+  certainResolverCount,
+  EXECUTION_TIMEOUT_ERROR,
+  introspectionDisabledRule,
+  RESOLVER_LIMIT_ERROR,
+  type AppSyncLimits,
+} from './limits.ts';
 import type { AppSyncLogger } from './logger.ts';
+import { ABORTED_ERROR } from './runtime/abort.ts';
+import type { AppSyncError } from './runtime/types.ts';
 import { operationContext, type AppSyncSchema } from './schema.ts';
-import { projectSelectedFields } from './selection.ts';
-
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+import { fragmentsOf, projectSelectedFields, rootFields } from './selection.ts';
 
 const CORS_ALLOW_HEADERS = [
   'content-type',
@@ -42,6 +48,7 @@ const CORS_ALLOW_HEADERS = [
 export interface GraphQLEndpointOptions {
   appSchema: AppSyncSchema;
   auth: AuthConfig;
+  limits: AppSyncLimits;
   graphqlPath: string;
   /** Receives each successful mutation field's result, keyed by field names, selected fields only. */
   publish(mutationField: string, payload: Record<string, unknown>): Promise<unknown>;
@@ -68,13 +75,14 @@ function send(res: ServerResponse, status: number, body: GraphQLResponseBody): v
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > maxBytes) return null;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -128,31 +136,57 @@ function readRequest(body: Buffer): GraphQLRequest | null {
   return { query: json.query, variables, operationName };
 }
 
-/** Root fields of an operation, fragments expanded (mutation fields in document order). */
-export function rootFields(
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  seen: Set<string> = new Set(),
-): FieldNode[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
-    const fragment = fragments[selection.name.value];
-    if (!fragment || seen.has(fragment.name.value)) return [];
-    return rootFields(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
-  });
+/** A whole-request failure in a field error's shape, beside `data: null` (how AppSync reports limits it hits). */
+function operationError(error: AppSyncError): ResponseError {
+  return { path: null, data: null, errorType: error.errorType, errorInfo: null, locations: null, message: error.message };
 }
 
-export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+function parseDocument(query: string, maxTokens: number): DocumentNode | null {
+  try {
+    return parse(query, { maxTokens });
+  } catch {
+    return null;
   }
-  return fragments;
+}
+
+/**
+ * Runs `run` with a signal that aborts when the client hangs up (reason: the request was aborted) or when the
+ * execution time runs out (reason: ExecutionTimeout). Resolves with the result, or with the abort's error when
+ * that came first: the response does not wait for work still in flight, which stops at its next check
+ * (`settled` tells when it has).
+ */
+async function withinLimits<T>(
+  res: ServerResponse,
+  timeoutMs: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: AppSyncError; settled: Promise<void> }> {
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) controller.abort(ABORTED_ERROR);
+  };
+  res.once('close', onClose);
+  const timer = setTimeout(() => controller.abort(EXECUTION_TIMEOUT_ERROR), timeoutMs);
+  const running = run(controller.signal);
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  const aborted = new Promise<{ ok: false; error: AppSyncError; settled: Promise<void> }>((resolve) => {
+    controller.signal.addEventListener('abort', () => resolve({ ok: false, error: controller.signal.reason as AppSyncError, settled }), {
+      once: true,
+    });
+  });
+  try {
+    return await Promise.race([running.then((value) => ({ ok: true as const, value })), aborted]);
+  } finally {
+    clearTimeout(timer);
+    res.off('close', onClose);
+  }
 }
 
 export function createGraphQLHandler(options: GraphQLEndpointOptions) {
-  const { appSchema, auth, graphqlPath, logger } = options;
+  const { appSchema, auth, limits, graphqlPath, logger } = options;
+  const extraRules = limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [];
 
   async function fanOut(
     document: DocumentNode,
@@ -178,7 +212,7 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
-    const body = await readBody(req);
+    const body = await readBody(req, limits.maxRequestBytes);
     if (body === null) {
       send(res, 413, requestError('PayloadTooLargeException', 'Request body is too large.'));
       return 413;
@@ -198,19 +232,12 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       return 400;
     }
     const request = readRequest(body);
-    let document: DocumentNode | null = null;
-    if (request) {
-      try {
-        document = parse(request.query);
-      } catch {
-        document = null;
-      }
-    }
+    const document = request ? parseDocument(request.query, limits.maxQueryTokens) : null;
     if (!request || !document) {
       send(res, 400, requestError('MalformedHttpRequestException', 'Unable to parse GraphQL query.'));
       return 400;
     }
-    const invalid = validationErrors(appSchema.schema, document);
+    const invalid = validationErrors(appSchema.schema, document, extraRules);
     if (invalid.length > 0) {
       send(res, 200, { data: null, errors: invalid });
       return 200;
@@ -232,14 +259,37 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       send(res, 200, { data: null, errors: variableErrors(coerced.errors) });
       return 200;
     }
-    const context = operationContext(authentication.caller, headers, 'execute');
-    const result = await execute({
-      schema: appSchema.schema,
-      document,
-      contextValue: context,
-      variableValues: request.variables,
-      operationName: request.operationName,
+    const rootType = operation.operation === 'mutation' ? appSchema.schema.getMutationType() : appSchema.schema.getQueryType();
+    const certain = certainResolverCount(document, operation, rootType?.name ?? '', appSchema.hasResolver);
+    if (certain > limits.resolverCountLimit) {
+      // Its root fields alone would invoke more resolvers than allowed: refused before any of them runs.
+      send(res, 200, { data: null, errors: [operationError(RESOLVER_LIMIT_ERROR)] });
+      logger.warn('resolver count limit', { resolvers: certain, limit: limits.resolverCountLimit });
+      return 200;
+    }
+
+    const outcome = await withinLimits(res, limits.executionTimeoutMs, async (signal) => {
+      const context = operationContext(authentication.caller, headers, 'execute', signal);
+      const result: ExecutionResult = await execute({
+        schema: appSchema.schema,
+        document,
+        contextValue: context,
+        variableValues: request.variables,
+        operationName: request.operationName,
+      });
+      return { context, result };
     });
+    if (!outcome.ok) {
+      void outcome.settled.then(() => logger.info('stopped operation settled', { operation: operation.operation }));
+      if (res.destroyed) {
+        logger.info('client went away; operation stopped', { operation: operation.operation });
+        return 499;
+      }
+      send(res, 200, { data: null, errors: [operationError(outcome.error)] });
+      logger.warn('operation stopped', { operation: operation.operation, errorType: outcome.error.errorType });
+      return 200;
+    }
+    const { context, result } = outcome.value;
     const errors = [...(result.errors ?? []).map(formatExecutionError), ...context.appendedErrors];
     if (operation.operation === 'mutation') await fanOut(document, operation, result.data);
     for (const { subscriptionField, payload } of context.invalidations) options.invalidate(subscriptionField, payload);
@@ -249,6 +299,7 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       operation: operation.operation,
       operationName: operation.name?.value ?? null,
       authMode: authentication.caller.mode,
+      resolvers: context.resolverInvocations,
       errors: errors.length,
     });
     return 200;

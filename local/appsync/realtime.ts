@@ -5,6 +5,10 @@
 //   data {id, payload: {data}} per matching mutation; stop → complete
 // Authorization of `start` follows the HTTP rules: the authorization object is the request's headers,
 // signed (SigV4) over POST /graphql with the `data` string as body; the handshake's over POST /graphql/connect.
+// A user pool token (raw JWT in `Authorization`) that expires while a subscription is registered ends that
+// subscription with an `error` (UnauthorizedException "Token has expired."); the connection stays open.
+// Limits: a message larger than maxRealtimeMessageBytes closes the connection (1009, before it is buffered);
+// at most maxSubscriptionsPerConnection subscriptions per connection.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -18,9 +22,11 @@ import {
 } from 'graphql';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
-  allowedModes,
   authenticate,
+  fieldRules,
+  isAuthorized,
   NOT_AUTHORIZED,
+  TOKEN_EXPIRED,
   unauthorizedFieldMessage,
   type AuthConfig,
   type Authentication,
@@ -30,22 +36,27 @@ import {
   toLocations,
   validationErrors,
   variableErrors,
+  type ExtraValidationRule,
   type GraphQLResponseBody,
   type ResponseError,
 } from './errors.ts';
-import { fragmentsOf, rootFields, sourceIpOf } from './graphql-endpoint.ts';
+import { sourceIpOf } from './graphql-endpoint.ts';
+import { introspectionDisabledRule, type AppSyncLimits } from './limits.ts';
 import type { AppSyncLogger } from './logger.ts';
 import type { AppSyncError, FieldInvocation, ResolverRuntime } from './runtime/types.ts';
 import type { AppSyncSchema } from './schema.ts';
-import { selectionSetGraphQL, selectionSetList } from './selection.ts';
+import { fragmentsOf, rootFields, selectionSetGraphQL, selectionSetList } from './selection.ts';
 import type { SubscriptionRegistry } from './subscriptions.ts';
 
 export const GRAPHQL_WS_PROTOCOL = 'graphql-ws';
 export const CONNECTION_TIMEOUT_MS = 300_000;
+/** setTimeout's longest delay; a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface RealtimeOptions {
   appSchema: AppSyncSchema;
   auth: AuthConfig;
+  limits: AppSyncLimits;
   runtime: ResolverRuntime;
   registry: SubscriptionRegistry;
   graphqlPath: string;
@@ -74,6 +85,10 @@ interface Connection {
   started: boolean;
   pending: Set<string>;
   active: Set<string>;
+  /** Expiry timers of subscriptions registered with an expiring token, by subscription id. */
+  expiries: Map<string, NodeJS.Timeout>;
+  /** Aborted when the connection closes: a subscription resolver still running stops. */
+  closed: AbortController;
   keepAlive?: NodeJS.Timeout;
   initTimeout?: NodeJS.Timeout;
 }
@@ -152,10 +167,15 @@ export class RealtimeServer {
   private readonly connections = new Map<string, Connection>();
   private readonly paths: Set<string>;
 
+  private readonly extraRules: ExtraValidationRule[];
+
   constructor(private readonly options: RealtimeOptions) {
     this.paths = new Set([`${options.graphqlPath}/realtime`, options.graphqlPath]);
+    this.extraRules = options.limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [];
     this.wss = new WebSocketServer({
       noServer: true,
+      // ws refuses a larger frame or message from its header, before buffering it, and closes with 1009.
+      maxPayload: options.limits.maxRealtimeMessageBytes,
       handleProtocols: (protocols) => (protocols.has(GRAPHQL_WS_PROTOCOL) ? GRAPHQL_WS_PROTOCOL : false),
     });
   }
@@ -204,6 +224,8 @@ export class RealtimeServer {
       started: false,
       pending: new Set(),
       active: new Set(),
+      expiries: new Map(),
+      closed: new AbortController(),
     };
     this.connections.set(connection.id, connection);
     connection.initTimeout = setTimeout(() => {
@@ -217,7 +239,10 @@ export class RealtimeServer {
       });
     });
     socket.on('close', () => this.drop(connection));
-    socket.on('error', () => this.drop(connection));
+    socket.on('error', (error) => {
+      this.options.logger.warn('realtime connection error', { connectionId: connection.id, error: error.message });
+      this.drop(connection);
+    });
     this.options.logger.info('realtime connection opened', { connectionId: connection.id, authorized: handshake.ok });
   }
 
@@ -225,6 +250,9 @@ export class RealtimeServer {
     if (!this.connections.delete(connection.id)) return;
     clearInterval(connection.keepAlive);
     clearTimeout(connection.initTimeout);
+    for (const timer of connection.expiries.values()) clearTimeout(timer);
+    connection.expiries.clear();
+    connection.closed.abort();
     this.options.registry.removeConnection(connection.id);
     this.options.logger.info('realtime connection closed', { connectionId: connection.id });
   }
@@ -292,6 +320,8 @@ export class RealtimeServer {
         }
         connection.pending.delete(id);
         connection.active.delete(id);
+        clearTimeout(connection.expiries.get(id));
+        connection.expiries.delete(id);
         this.options.registry.remove(connection.id, id);
         this.send(connection, { type: 'complete', id });
         return;
@@ -325,7 +355,7 @@ export class RealtimeServer {
     }
     let document: DocumentNode;
     try {
-      document = parse(data.query);
+      document = parse(data.query, { maxTokens: this.options.limits.maxQueryTokens });
     } catch {
       return errorOf('BadRequestException', 'Unable to parse GraphQL query.');
     }
@@ -344,6 +374,17 @@ export class RealtimeServer {
       });
       return;
     }
+    const { maxSubscriptionsPerConnection } = this.options.limits;
+    if (connection.pending.size + connection.active.size >= maxSubscriptionsPerConnection) {
+      this.send(connection, {
+        type: 'error',
+        id,
+        payload: {
+          errors: [errorOf('MaxSubscriptionsReachedError', `Max number of ${maxSubscriptionsPerConnection} subscriptions reached`)],
+        },
+      });
+      return;
+    }
     connection.pending.add(id);
     const payload = isRecord(rawPayload) ? rawPayload : {};
     const extensions = isRecord(payload.extensions) ? payload.extensions : {};
@@ -358,7 +399,7 @@ export class RealtimeServer {
 
     const parsed = this.parseStart(payload);
     if (!('document' in parsed)) return this.fail(connection, id, [parsed]);
-    const invalid = validationErrors(appSchema.schema, parsed.document);
+    const invalid = validationErrors(appSchema.schema, parsed.document, this.extraRules);
     if (invalid.length > 0) return this.fail(connection, id, invalid);
     const operation = getOperationAST(parsed.document, parsed.operationName);
     if (!operation || operation.operation !== 'subscription') {
@@ -373,7 +414,7 @@ export class RealtimeServer {
     const [fieldNode] = rootFields(operation.selectionSet, fragments);
     const field = subscriptionType.getFields()[fieldNode.name.value];
     const caller: Caller = authentication.caller;
-    if (!allowedModes(subscriptionType, field).includes(caller.mode)) {
+    if (!isAuthorized(fieldRules(subscriptionType, field, appSchema.defaultAuthMode), caller)) {
       return this.fail(connection, id, [
         {
           path: [fieldNode.alias?.value ?? field.name],
@@ -394,6 +435,7 @@ export class RealtimeServer {
       source: null,
       identity: caller.identity,
       request: { headers, domainName: null },
+      signal: connection.closed.signal,
       info: {
         fieldName: field.name,
         parentTypeName: subscriptionType.name,
@@ -437,8 +479,24 @@ export class RealtimeServer {
       },
     });
     connection.active.add(id);
+    if (caller.expiresAt !== undefined) this.expireAt(connection, id, caller.expiresAt);
     this.send(connection, { type: 'start_ack', id });
     this.options.logger.info('subscription started', { connectionId: connection.id, subscriptionId: id, field: field.name });
+  }
+
+  /** Ends subscription `id` when its token expires, as AppSync does: an `error` for it, the connection kept. */
+  private expireAt(connection: Connection, id: string, expiresAt: number): void {
+    const delay = Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      if (Date.now() < expiresAt) return this.expireAt(connection, id, expiresAt);
+      connection.expiries.delete(id);
+      if (!connection.active.delete(id)) return;
+      this.options.registry.remove(connection.id, id);
+      this.send(connection, { type: 'error', id, payload: { errors: [errorOf('UnauthorizedException', TOKEN_EXPIRED)] } });
+      this.options.logger.info('subscription token expired', { connectionId: connection.id, subscriptionId: id });
+    }, delay);
+    timer.unref();
+    connection.expiries.set(id, timer);
   }
 
   async close(): Promise<void> {

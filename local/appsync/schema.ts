@@ -1,6 +1,6 @@
 // The executable schema: preamble + schema.graphql, AppSync's scalars, and one wrapper on every field that
-// checks field-level authorization, then calls the resolver runtime (fields with a resolver) or reads the
-// field from its parent (fields without one).
+// stops once the request is aborted, enforces queryDepthLimit and resolverCountLimit, checks field-level
+// authorization, then calls the resolver runtime (fields with a resolver) or reads the field from its parent.
 import {
   buildSchema,
   defaultFieldResolver,
@@ -12,8 +12,10 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { allowedModes, unauthorizedFieldMessage, type Caller } from './auth.ts';
+import { DEFAULT_AUTH_MODE, fieldRules, isAuthorized, unauthorizedFieldMessage, type AuthMode, type Caller } from './auth.ts';
 import { AppSyncFieldError, fieldError, type ResponseError } from './errors.ts';
+import { DEFAULT_LIMITS, depthLimitError, fieldDepth, RESOLVER_LIMIT_ERROR } from './limits.ts';
+import { abortError } from './runtime/abort.ts';
 import type { FieldInvocation, ResolverRuntime } from './runtime/types.ts';
 import { installAwsScalars } from './scalars.ts';
 import { selectionSetGraphQL, selectionSetList } from './selection.ts';
@@ -34,14 +36,35 @@ export interface OperationContext {
   responseHeaders: Record<string, string>;
   /** extensions.invalidateSubscriptions calls of the resolvers that ran, in order. */
   invalidations: Array<{ subscriptionField: string; payload: Record<string, unknown> }>;
+  /** Aborted when the request must stop (client gone, time out): no field resolves after it; its reason is the error. */
+  signal: AbortSignal;
+  /** Resolvers invoked so far, against resolverCountLimit. */
+  resolverInvocations: number;
 }
 
-export function operationContext(caller: Caller, headers: Record<string, string>, phase: OperationContext['phase']): OperationContext {
-  return { caller, headers, phase, appendedErrors: [], responseHeaders: {}, invalidations: [] };
+export function operationContext(
+  caller: Caller,
+  headers: Record<string, string>,
+  phase: OperationContext['phase'],
+  signal: AbortSignal = new AbortController().signal,
+): OperationContext {
+  return { caller, headers, phase, appendedErrors: [], responseHeaders: {}, invalidations: [], signal, resolverInvocations: 0 };
+}
+
+export interface SchemaOptions {
+  /** The API's default auth mode: fields and types without auth directives admit it only. Default API_KEY. */
+  defaultAuthMode?: AuthMode;
+  /** Resolvers invoked per request. Default 10,000. */
+  resolverCountLimit?: number;
+  /** Nested levels of a query; 0 = unlimited (default). */
+  queryDepthLimit?: number;
 }
 
 export interface AppSyncSchema {
   schema: GraphQLSchema;
+  defaultAuthMode: AuthMode;
+  /** Whether the runtime runs a resolver for the field (the resolvers resolverCountLimit counts). */
+  hasResolver(typeName: string, fieldName: string): boolean;
   /** Mutation field → subscription fields that name it in @aws_subscribe(mutations: [...]). */
   subscriptionsByMutation: Map<string, string[]>;
 }
@@ -85,6 +108,7 @@ export function fieldInvocation(
     source: source ?? null,
     identity: context.caller.identity,
     request: { headers: context.headers, domainName: null },
+    signal: context.signal,
     info: {
       fieldName: info.fieldName,
       parentTypeName: typeName,
@@ -100,9 +124,10 @@ function wrapField(
   fieldName: string,
   runtime: ResolverRuntime,
   isSubscriptionRoot: boolean,
+  options: Required<SchemaOptions>,
 ): GraphQLFieldResolver<unknown, OperationContext> {
   const field = type.getFields()[fieldName];
-  const modes = allowedModes(type, field);
+  const rules = fieldRules(type, field, options.defaultAuthMode);
   const hasResolver = !isSubscriptionRoot && runtime.hasResolver(type.name, fieldName);
   const resolveWithRuntime = async (
     source: unknown,
@@ -124,26 +149,45 @@ function wrapField(
     return resolution.data;
   };
   return (source, args, context, info) => {
-    if (!modes.includes(context.caller.mode)) {
+    if (context.signal.aborted) throw new AppSyncFieldError(abortError(context.signal));
+    if (options.queryDepthLimit > 0 && fieldDepth(info.path) > options.queryDepthLimit) {
+      throw new AppSyncFieldError(depthLimitError(options.queryDepthLimit));
+    }
+    if (!isAuthorized(rules, context.caller)) {
       throw new AppSyncFieldError({
         errorType: 'Unauthorized',
         message: unauthorizedFieldMessage(fieldName, type.name),
       });
     }
-    if (context.phase === 'execute' && hasResolver) return resolveWithRuntime(source, args, context, info);
+    if (context.phase === 'execute' && hasResolver) {
+      context.resolverInvocations += 1;
+      // Past the limit a resolver is not invoked at all: its field fails, as AppSync reports it.
+      if (context.resolverInvocations > options.resolverCountLimit) throw new AppSyncFieldError(RESOLVER_LIMIT_ERROR);
+      return resolveWithRuntime(source, args, context, info);
+    }
     return defaultFieldResolver(source, args, context, info);
   };
 }
 
-export function buildAppSyncSchema(sdl: string, runtime: ResolverRuntime): AppSyncSchema {
+export function buildAppSyncSchema(sdl: string, runtime: ResolverRuntime, schemaOptions: SchemaOptions = {}): AppSyncSchema {
+  const options: Required<SchemaOptions> = {
+    defaultAuthMode: schemaOptions.defaultAuthMode ?? DEFAULT_AUTH_MODE,
+    resolverCountLimit: schemaOptions.resolverCountLimit ?? DEFAULT_LIMITS.resolverCountLimit,
+    queryDepthLimit: schemaOptions.queryDepthLimit ?? DEFAULT_LIMITS.queryDepthLimit,
+  };
   const schema = buildSchema(sdl);
   installAwsScalars(schema);
   const subscriptionType = schema.getSubscriptionType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const [fieldName, field] of Object.entries(type.getFields())) {
-      field.resolve = wrapField(type, fieldName, runtime, type === subscriptionType);
+      field.resolve = wrapField(type, fieldName, runtime, type === subscriptionType, options);
     }
   }
-  return { schema, subscriptionsByMutation: subscribeMutations(schema) };
+  return {
+    schema,
+    defaultAuthMode: options.defaultAuthMode,
+    hasResolver: (typeName, fieldName) => runtime.hasResolver(typeName, fieldName),
+    subscriptionsByMutation: subscribeMutations(schema),
+  };
 }

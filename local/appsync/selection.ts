@@ -1,6 +1,6 @@
 // Selection-set helpers: ctx.info.selectionSetList / selectionSetGraphQL as AppSync fills them, and the
 // projection of a mutation's response onto the fields it selected (what AppSync hands to subscribers).
-import { Kind, print, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, print, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
@@ -81,4 +81,27 @@ export function projectSelectedFields(
   };
   visit(selectionSet, new Set());
   return out;
+}
+
+/** Root fields of an operation, fragments expanded (mutation fields in document order). */
+export function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: Fragments,
+  seen: Set<string> = new Set(),
+): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
+    const fragment = fragments[selection.name.value];
+    if (!fragment || seen.has(fragment.name.value)) return [];
+    return rootFields(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
+  });
+}
+
+export function fragmentsOf(document: DocumentNode): Fragments {
+  const fragments: Fragments = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  return fragments;
 }

@@ -1,5 +1,6 @@
 // The local AppSync endpoint: GraphQL over HTTP(S) at /graphql and AppSync's realtime WebSocket at
-// /graphql/realtime, with API key and IAM (SigV4) authorization, on one or two ports (plain and TLS).
+// /graphql/realtime, authorized by the API's modes (API key, IAM (SigV4), Cognito user pools) and bounded by
+// AppSync's limits, on one or two ports (plain and TLS).
 // Resolvers run in the ResolverRuntime given by the caller; this file only wires the pieces together.
 import { readFile } from 'node:fs/promises';
 import {
@@ -9,8 +10,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { IamConfig } from './auth.ts';
+import { checkAuthConfig, DEFAULT_AUTH_MODE, type AuthConfig, type AuthMode, type IamConfig } from './auth.ts';
 import { createGraphQLHandler } from './graphql-endpoint.ts';
+import { resolveLimits, type AppSyncLimits } from './limits.ts';
 import { silentLogger, type AppSyncLogger } from './logger.ts';
 import { RealtimeServer } from './realtime.ts';
 import { matchesSubscriptionFilter } from './runtime/subscription-filter.ts';
@@ -18,6 +20,7 @@ import type { ResolverRuntime } from './runtime/types.ts';
 import { buildAppSyncSchema } from './schema.ts';
 import { SubscriptionRegistry } from './subscriptions.ts';
 import { generateSelfSignedCertificate, writeCertificate, type TlsMaterial } from './tls.ts';
+import { createUserPoolVerifier, type UserPoolConfig } from './user-pool-auth.ts';
 import { closeServer, listen, urlHost } from '../net.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -29,10 +32,18 @@ export interface AppSyncServerOptions {
   /** Declares AppSync's scalars and directives for graphql-js (local/appsync/aws-preamble.graphql). */
   preamblePath: string;
   runtime: ResolverRuntime;
-  /** Accepted `x-api-key` values (API_KEY is the default authorization mode). */
-  apiKeys: string[];
+  /** The API's default authorization mode (authenticationType). Default API_KEY. */
+  defaultAuthMode?: AuthMode;
+  /** additionalAuthenticationProviders. Default: AWS_IAM when `iam` is given (and is not the default). */
+  additionalAuthModes?: AuthMode[];
+  /** Accepted `x-api-key` values (API_KEY mode). */
+  apiKeys?: string[];
   /** The one IAM principal that may sign requests (AWS_IAM mode), and the account/region it belongs to. */
-  iam: IamConfig;
+  iam?: IamConfig;
+  /** The user pool whose tokens are accepted (AMAZON_COGNITO_USER_POOLS mode). */
+  userPool?: UserPoolConfig;
+  /** AppSync's limits; each defaults to AppSync's own (see limits.ts). */
+  limits?: Partial<AppSyncLimits>;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
   /** Plain HTTP/WS port; 0 (default) picks a free port. */
@@ -77,8 +88,21 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     readFile(options.preamblePath, 'utf8'),
     readFile(options.schemaPath, 'utf8'),
   ]);
-  const appSchema = buildAppSyncSchema(`${preamble}\n${schemaSdl}`, options.runtime);
-  const auth = { apiKeys: options.apiKeys, iam: options.iam };
+  const limits = resolveLimits(options.limits);
+  const defaultMode = options.defaultAuthMode ?? DEFAULT_AUTH_MODE;
+  const auth: AuthConfig = {
+    defaultMode,
+    additionalModes: options.additionalAuthModes ?? (options.iam && defaultMode !== 'AWS_IAM' ? ['AWS_IAM'] : []),
+    apiKeys: options.apiKeys ?? [],
+    iam: options.iam,
+    userPool: options.userPool ? createUserPoolVerifier(options.userPool) : undefined,
+  };
+  checkAuthConfig(auth);
+  const appSchema = buildAppSyncSchema(`${preamble}\n${schemaSdl}`, options.runtime, {
+    defaultAuthMode: defaultMode,
+    resolverCountLimit: limits.resolverCountLimit,
+    queryDepthLimit: limits.queryDepthLimit,
+  });
   const registry = new SubscriptionRegistry(appSchema, matchesSubscriptionFilter, logger);
   const publish = (mutationField: string, payload: Record<string, unknown>): Promise<number> =>
     registry.publish(mutationField, payload);
@@ -86,6 +110,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
   const handler = createGraphQLHandler({
     appSchema,
     auth,
+    limits,
     graphqlPath: GRAPHQL_PATH,
     publish,
     invalidate: (subscriptionField, payload) => registry.invalidate(subscriptionField, payload),
@@ -94,6 +119,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
   const realtime = new RealtimeServer({
     appSchema,
     auth,
+    limits,
     runtime: options.runtime,
     registry,
     graphqlPath: GRAPHQL_PATH,

@@ -9,6 +9,9 @@
 // - A data source error only sets ctx.error: the response handler decides (AppSync does not raise it).
 // - A JavaScript error in resolver code ends the field with errorType "Code".
 // - Request objects and results cross to the data source and between steps as JSON, as in AppSync.
+// - Once the invocation's signal is aborted, no further handler or data source call starts: the field fails with
+//   the signal's reason (what the server reports), so a request that was given up does no more work.
+import { abortError } from './abort.ts';
 import { isEarlyReturn, isResolverError, type EarlyReturn } from './signals.ts';
 import { withInvocation, type InvocationState } from './invocation.ts';
 import { CodeError, type LoadedHandlers } from './sandbox.ts';
@@ -79,8 +82,14 @@ export class FieldExecution {
     return ctx;
   }
 
+  private stopIfAborted(): void {
+    const { signal } = this.invocation;
+    if (signal?.aborted) throw new FieldFailure(abortError(signal));
+  }
+
   /** Calls a handler; util.error / Code errors become a FieldFailure, earlyReturn comes back as a value. */
   private call(handlers: LoadedHandlers, which: 'request' | 'response', ctx: Ctx): { value: unknown } | { early: EarlyReturn } {
+    this.stopIfAborted();
     try {
       return { value: withInvocation(this.state, () => handlers.call(which, ctx, isSignal)) };
     } catch (error) {
@@ -95,6 +104,7 @@ export class FieldExecution {
   }
 
   private async dataSource(name: string, request: unknown, code: string): Promise<DataSourceOutcome> {
+    this.stopIfAborted();
     try {
       const outcome = await this.invokeDataSource(name, asJson(request));
       if (outcome.error) {

@@ -12,17 +12,23 @@ export interface IamIdentity {
   userArn: string;
 }
 
-/** ctx.identity for user pool callers, as AppSync fills it from the verified token. */
+/** ctx.identity for AMAZON_COGNITO_USER_POOLS callers, as AppSync fills it from the verified token. */
 export interface CognitoIdentity {
   sub: string;
+  /** The token's `iss`. */
   issuer: string;
+  /** `cognito:username` (ID token) or `username` (access token). */
   username: string;
+  /** Every claim of the token. */
   claims: Record<string, unknown>;
   sourceIp: string[];
+  /** The user pool's default action. */
   defaultAuthStrategy: 'ALLOW' | 'DENY';
+  /** `cognito:groups`; null when the user is in no group. */
   groups: string[] | null;
 }
 
+/** null for API_KEY callers. */
 export type Identity = IamIdentity | CognitoIdentity | null;
 
 /** One entry of a GraphQL response's `errors`, in AppSync's shape. */
@@ -42,6 +48,11 @@ export interface FieldInvocation {
   source: unknown;
   identity: Identity;
   request: { headers: Record<string, string>; domainName: string | null };
+  /**
+   * Aborted when the request must stop (the client went away, or the execution time ran out): no further step or
+   * data source call may start. Its `reason` is the AppSyncError to report, when it is one.
+   */
+  signal?: AbortSignal;
   info: {
     fieldName: string;
     parentTypeName: string;

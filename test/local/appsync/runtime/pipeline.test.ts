@@ -249,4 +249,51 @@ export function response(ctx) { return ctx.result; }
 
     expect(f.logs).toEqual(expect.arrayContaining([{ level: 'info', message: 'args {"a":1}' }, { level: 'error', message: 'oops' }]));
   });
+
+  it('start no further handler or data source call once the invocation is aborted', async () => {
+    const controller = new AbortController();
+    const events: unknown[] = [];
+    const work: LambdaHandler = async (event) => {
+      events.push(event);
+      // The client goes away while the first data source call runs.
+      controller.abort({ errorType: 'RequestAborted', message: 'The request was aborted.' });
+      return event;
+    };
+    const step = (n: number) => `
+export function request() { return { operation: 'Invoke', payload: { step: ${n} } }; }
+export function response(ctx) { return ctx.result; }
+`;
+    fixture = fixtureRuntime({
+      modules: { 'Query.field/index': passThroughResolver, 'Query.field/1-step': step(1), 'Query.field/2-step': step(2) },
+      resolvers: [
+        {
+          typeName: 'Query',
+          fieldName: 'field',
+          kind: 'PIPELINE',
+          code: 'Query.field/index',
+          steps: [
+            { name: 'step1', code: 'Query.field/1-step', dataSource: 'presignUpload' },
+            { name: 'step2', code: 'Query.field/2-step', dataSource: 'presignUpload' },
+          ],
+        },
+      ],
+      dataSources: { presignUpload: { kind: 'LAMBDA', handler: 'work' } },
+      lambdas: { work },
+    });
+
+    const result = await fixture.resolve('Query', 'field', {}, { signal: controller.signal });
+
+    expect(events).toEqual([{ step: 1 }]);
+    expect(result).toEqual({ data: null, errors: [{ errorType: 'RequestAborted', message: 'The request was aborted.' }] });
+  });
+
+  it('run nothing for an invocation aborted before it starts', async () => {
+    const f = pipeline(passThroughResolver, [step(1)], {});
+    const controller = new AbortController();
+    controller.abort();
+
+    const result = await f.resolve('Query', 'field', {}, { signal: controller.signal });
+
+    expect(result).toEqual({ data: null, errors: [{ errorType: 'RequestAborted', message: 'The request was aborted.' }] });
+  });
 });
