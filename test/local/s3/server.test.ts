@@ -60,7 +60,7 @@ describe('local S3', () => {
         { expiresIn: 900, signableHeaders: new Set(['content-type', 'if-none-match']) },
       );
     const put = (url: string, body: Buffer, headers: Record<string, string> = { 'content-type': 'image/jpeg', 'if-none-match': '*' }) =>
-      fetch(url, { method: 'PUT', body, headers });
+      fetch(url, { method: 'PUT', body: new Uint8Array(body), headers });
 
     it('refuses a second PUT to a used upload URL with 412 PreconditionFailed, keeping the first object', async () => {
       // Arrange
