@@ -3,6 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 
 export interface StackConfig {
   /** Names the stack and its resources, and prefixes the S3 object keys (`{stage}/{id}`). */
@@ -11,8 +12,18 @@ export interface StackConfig {
   allowedOrigins: string[];
   /** Uploaded objects under `{stage}/` are deleted after this many days (labels stay in the table). */
   objectExpirationDays: number;
-  /** The default API key expires this many days after each deploy (AppSync allows 1..365). */
-  apiKeyExpirationDays: number;
+  /** Uploads each owner may create per UTC day (createBlob answers QuotaExceeded past it). */
+  uploadQuotaPerDay: number;
+  /** AppSync's queryDepthLimit: how deep a query may nest (1..75). */
+  queryDepthLimit: number;
+  /** AppSync's resolverCountLimit: resolvers one request may invoke (1..10,000). */
+  resolverCountLimit: number;
+  /** Whether the API answers introspection queries; off for prod unless set. */
+  introspection: boolean;
+  /** An AWS WAF web ACL with a rate-based rule in front of the API; on for prod unless set. */
+  waf: boolean;
+  /** Requests one IP address may make in 5 minutes before WAF blocks it (10..2,000,000,000). */
+  wafRateLimit: number;
   /** AppSync and Lambda tracing with X-Ray. */
   xray: boolean;
   /** Retention of the AppSync and Lambda log groups. */
@@ -41,7 +52,12 @@ export function readStackConfig(node: Node): StackConfig {
     stage,
     allowedOrigins: list(node, 'allowedOrigins') ?? ['*'],
     objectExpirationDays: integer(node, 'objectExpirationDays', 30, 1, 3650),
-    apiKeyExpirationDays: integer(node, 'apiKeyExpirationDays', 365, 1, 365),
+    uploadQuotaPerDay: integer(node, 'uploadQuotaPerDay', DEFAULT_UPLOAD_QUOTA_PER_DAY, 1, 1_000_000),
+    queryDepthLimit: integer(node, 'queryDepthLimit', 10, 1, 75),
+    resolverCountLimit: integer(node, 'resolverCountLimit', 100, 1, 10_000),
+    introspection: flag(node, 'introspection', stage !== PRODUCTION_STAGE),
+    waf: flag(node, 'waf', stage === PRODUCTION_STAGE),
+    wafRateLimit: integer(node, 'wafRateLimit', 2000, 10, 2_000_000_000),
     xray: flag(node, 'xray', false),
     logRetention: retention(integer(node, 'logRetentionDays', 30, 1, 3653)),
     logLevel,

@@ -1,5 +1,5 @@
 // The image-labels service: upload bucket, blobs table, GraphQL API, functions, and who may do what.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,14 +7,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { dataSources } from '../resolvers/manifest.ts';
 import type { StackConfig } from './config.ts';
+import { ApiFirewall } from './constructs/api-firewall.ts';
 import { BlobsTable } from './constructs/blobs-table.ts';
 import { FailedUploadsQueue } from './constructs/failed-uploads-queue.ts';
 import { Functions } from './constructs/functions.ts';
 import { GraphqlApi } from './constructs/graphql-api.ts';
 import { ManifestResolvers } from './constructs/manifest-resolvers.ts';
 import { UploadBucket } from './constructs/upload-bucket.ts';
+import { Users } from './constructs/users.ts';
 import { WebhookSecret } from './constructs/webhook-secret.ts';
 
 export interface ImageLabelsStackProps extends StackProps {
@@ -32,6 +35,7 @@ export class ImageLabelsStack extends Stack {
   readonly api: appsync.GraphqlApi;
   readonly functions: Functions;
   readonly webhookSecret: secretsmanager.Secret;
+  readonly users: Users;
 
   constructor(scope: Construct, id: string, props: ImageLabelsStackProps) {
     super(scope, id, props);
@@ -48,14 +52,27 @@ export class ImageLabelsStack extends Stack {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
     });
+    const users = new Users(this, 'Users', { stage: config.stage, removalPolicy: config.removalPolicy });
     const graphql = new GraphqlApi(this, 'GraphQL', {
       name: `image-labels-${config.stage}`,
-      apiKeyExpirationDays: config.apiKeyExpirationDays,
+      userPool: users.userPool,
+      environmentVariables: apiEnvironment({
+        blobsTableName: table.tableName,
+        uploadQuotaPerDay: config.uploadQuotaPerDay,
+        // Callbacks must be https to public addresses in the cloud (the local cloud allows loopback).
+        callbackAllowHttpLoopback: false,
+      }),
+      queryDepthLimit: config.queryDepthLimit,
+      resolverCountLimit: config.resolverCountLimit,
+      introspection: config.introspection,
       xray: config.xray,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
     const { api } = graphql;
+    if (config.waf) {
+      new ApiFirewall(this, 'Firewall', { apiArn: api.arn, rateLimit: config.wafRateLimit, name: `image-labels-${config.stage}-api` });
+    }
 
     const lambdaHandlers = Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []));
     const functions = new Functions(this, 'Functions', {
@@ -92,6 +109,13 @@ export class ImageLabelsStack extends Stack {
     table.grantReadWriteData(deliverCallback);
     webhookSecret.grantRead(deliverCallback);
 
+    // announce-deletion tells the subscribers and the webhook receiver of a blob deleted before its final state.
+    const announceDeletion = functions.get('announce-deletion');
+    announceDeletion.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
+    announceDeletion.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
+    api.grantMutation(announceDeletion, PUBLISH_MUTATION);
+    webhookSecret.grantRead(announceDeletion);
+
     // process-upload runs on every upload of this stage: checks and labels the image, moves the
     // record through its states, publishes the result to subscribers, then delivers the callback.
     const processUpload = functions.get(PROCESS_UPLOAD);
@@ -121,6 +145,7 @@ export class ImageLabelsStack extends Stack {
     this.api = api;
     this.functions = functions;
     this.webhookSecret = webhookSecret;
+    this.users = users;
 
     new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
     new CfnOutput(this, 'RealtimeUrl', {
@@ -128,11 +153,10 @@ export class ImageLabelsStack extends Stack {
       description: 'Subscriptions endpoint (WebSocket)',
     });
     new CfnOutput(this, 'ApiId', { value: api.apiId });
-    new CfnOutput(this, 'ApiKeyId', {
-      value: graphql.apiKey.attrApiKeyId,
-      // AppSync has no key value apart from the id: clients send the id (da2-…) in x-api-key.
-      description: 'Default API key (clients send it in x-api-key); aws appsync list-api-keys --api-id <ApiId>',
-    });
+    // What a client needs to sign in (scripts/amplify-outputs.ts writes amplify_outputs.json from these).
+    new CfnOutput(this, 'Region', { value: Aws.REGION });
+    new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId, description: 'Cognito user pool (sign-in with email)' });
+    new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId, description: 'App client without secret (SRP, password, refresh)' });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'FailedUploadsQueueUrl', {

@@ -1,7 +1,9 @@
-// The AppSync GraphQL API: schema.graphql, API key by default and IAM (for the processing function's
-// publishBlobResult), field errors logged to a log group with retention.
-import { Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
+// The AppSync GraphQL API: schema.graphql, Cognito user pool sign-in by default and IAM beside it (trusted back
+// ends, and the functions' publishBlobResult), AppSync's request limits, field errors logged with retention.
+// No API key: nothing in the API is for callers without an identity (docs/architecture.md says why).
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -9,7 +11,12 @@ import { schemaPath } from '../paths.ts';
 
 export interface GraphqlApiProps {
   name: string;
-  apiKeyExpirationDays: number;
+  userPool: cognito.IUserPool;
+  /** The API's environment variables (ctx.env): resolvers/lib/api-environment.ts. */
+  environmentVariables: Record<string, string>;
+  queryDepthLimit: number;
+  resolverCountLimit: number;
+  introspection: boolean;
   xray: boolean;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
@@ -17,8 +24,6 @@ export interface GraphqlApiProps {
 
 export class GraphqlApi extends Construct {
   readonly api: appsync.GraphqlApi;
-  /** The default API key resource: its id is an output, its value is not. */
-  readonly apiKey: appsync.CfnApiKey;
   /** wss://…appsync-realtime-api…/graphql, where clients subscribe to labelsReady. */
   readonly realtimeUrl: string;
 
@@ -30,28 +35,17 @@ export class GraphqlApi extends Construct {
       definition: appsync.Definition.fromFile(schemaPath),
       authorizationConfig: {
         defaultAuthorization: {
-          authorizationType: appsync.AuthorizationType.API_KEY,
-          apiKeyConfig: {
-            name: 'default',
-            description: 'Clients of the image-labels API',
-            // Counted from synthesis: every deploy moves the expiry forward.
-            expires: Expiration.after(Duration.days(props.apiKeyExpirationDays)),
-          },
+          authorizationType: appsync.AuthorizationType.USER_POOL,
+          userPoolConfig: { userPool: props.userPool, defaultAction: appsync.UserPoolDefaultAction.ALLOW },
         },
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
+      queryDepthLimit: props.queryDepthLimit,
+      resolverCountLimit: props.resolverCountLimit,
+      introspectionConfig: props.introspection ? appsync.IntrospectionConfig.ENABLED : appsync.IntrospectionConfig.DISABLED,
       xrayEnabled: props.xray,
-      // Read by resolvers as ctx.env: callbacks must be https to public addresses in the cloud
-      // (the local cloud sets it to 'true' so that a receiver on the developer's machine works).
-      environmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' },
+      environmentVariables: props.environmentVariables,
     });
-    const apiKey = this.api.node.children.find(
-      (child): child is appsync.CfnApiKey => child instanceof appsync.CfnApiKey,
-    );
-    if (!apiKey) {
-      throw new Error('GraphqlApi made no API key for the API_KEY authorization mode');
-    }
-    this.apiKey = apiKey;
 
     const cfnApi = this.api.node.defaultChild as appsync.CfnGraphQLApi;
     this.realtimeUrl = cfnApi.attrRealtimeUrl;

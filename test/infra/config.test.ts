@@ -8,12 +8,17 @@ import { synthesize } from './synthesize.ts';
 const configOf = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
 
 describe('the deployment settings', () => {
-  it('default to the dev stage, any origin, 30-day objects, a 365-day key, no X-Ray, 30-day logs', () => {
+  it('default to the dev stage, any origin, 30-day objects, 500 uploads a day, AppSync limits, no WAF, no X-Ray, 30-day logs', () => {
     expect(configOf({})).toEqual({
       stage: 'dev',
       allowedOrigins: ['*'],
       objectExpirationDays: 30,
-      apiKeyExpirationDays: 365,
+      uploadQuotaPerDay: 500,
+      queryDepthLimit: 10,
+      resolverCountLimit: 100,
+      introspection: true,
+      waf: false,
+      wafRateLimit: 2000,
       xray: false,
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'INFO',
@@ -26,7 +31,12 @@ describe('the deployment settings', () => {
       stage: 'test-2',
       allowedOrigins: 'https://app.example.com, http://localhost:5173',
       objectExpirationDays: '7',
-      apiKeyExpirationDays: '30',
+      uploadQuotaPerDay: '50',
+      queryDepthLimit: '8',
+      resolverCountLimit: '20',
+      introspection: 'false',
+      waf: 'true',
+      wafRateLimit: '500',
       xray: 'true',
       logRetentionDays: '14',
       logLevel: 'debug',
@@ -36,7 +46,12 @@ describe('the deployment settings', () => {
       stage: 'test-2',
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
       objectExpirationDays: 7,
-      apiKeyExpirationDays: 30,
+      uploadQuotaPerDay: 50,
+      queryDepthLimit: 8,
+      resolverCountLimit: 20,
+      introspection: false,
+      waf: true,
+      wafRateLimit: 500,
       xray: true,
       logRetention: RetentionDays.TWO_WEEKS,
       logLevel: 'DEBUG',
@@ -55,6 +70,10 @@ describe('the deployment settings', () => {
     expect(configOf({ logRetentionDays: '10' }).logRetention).toBe(RetentionDays.TWO_WEEKS);
   });
 
+  it('turn introspection off and the firewall on for the prod stage', () => {
+    expect(configOf({ stage: 'prod' })).toMatchObject({ introspection: false, waf: true });
+  });
+
   it('retain the data of the prod stage', () => {
     expect(configOf({ stage: 'prod' }).removalPolicy).toBe(RemovalPolicy.RETAIN);
   });
@@ -63,8 +82,12 @@ describe('the deployment settings', () => {
     [{ stage: 'Prod' }, /stage/],
     [{ stage: 'dev/1' }, /stage/],
     [{ objectExpirationDays: '0' }, /objectExpirationDays/],
-    [{ apiKeyExpirationDays: '366' }, /apiKeyExpirationDays/],
-    [{ apiKeyExpirationDays: 'soon' }, /apiKeyExpirationDays/],
+    [{ uploadQuotaPerDay: '0' }, /uploadQuotaPerDay/],
+    [{ uploadQuotaPerDay: 'many' }, /uploadQuotaPerDay/],
+    [{ queryDepthLimit: '76' }, /queryDepthLimit/],
+    [{ resolverCountLimit: '10001' }, /resolverCountLimit/],
+    [{ waf: 'on' }, /waf/],
+    [{ wafRateLimit: '5' }, /wafRateLimit/],
     [{ xray: 'yes' }, /xray/],
     [{ logLevel: 'TRACE' }, /logLevel/],
   ])('refuse %j with a message that names the setting', (context, message) => {
@@ -78,7 +101,6 @@ describe('a prod stack with its own settings', () => {
       stage: 'prod',
       allowedOrigins: 'https://app.example.com',
       objectExpirationDays: '7',
-      apiKeyExpirationDays: '90',
       xray: 'true',
       logRetentionDays: '90',
     },
@@ -125,11 +147,21 @@ describe('a prod stack with its own settings', () => {
     }
   });
 
-  it('issues an API key that expires in 90 days', () => {
-    const key = Object.values(template.findResources('AWS::AppSync::ApiKey'))[0] as { Properties: { Expires: number } };
-    const days = (key.Properties.Expires - Date.now() / 1000) / 86_400;
+  it('puts a web ACL with a rate-based rule per IP address in front of the API', () => {
+    const apiId = stack.getLogicalId(stack.api.node.defaultChild as CfnElement);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } })],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { 'Fn::GetAtt': [apiId, 'Arn'] } });
+  });
 
-    expect(days).toBeGreaterThan(89);
-    expect(days).toBeLessThanOrEqual(90);
+  it('answers no introspection query', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'DISABLED' });
+  });
+
+  it('keeps the user pool when the stack is deleted', () => {
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
   });
 });

@@ -54,17 +54,31 @@ const unitResolvers = resolvers.flatMap((spec) => (spec.kind === 'UNIT' ? [spec]
 const pipelineResolvers = resolvers.flatMap((spec) => (spec.kind === 'PIPELINE' ? [spec] : []));
 
 describe('the GraphQL API', () => {
-  it('authorizes with an API key by default and with IAM as an additional mode', () => {
+  it('authorizes users of the user pool by default and IAM as an additional mode, with no API key', () => {
+    const pool = stack.getLogicalId(stack.users.userPool.node.defaultChild as CfnElement);
+
     template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
-      AuthenticationType: 'API_KEY',
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      UserPoolConfig: { UserPoolId: { Ref: pool }, DefaultAction: 'ALLOW', AwsRegion: 'eu-west-1' },
       AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
+    });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 0);
+  });
+
+  it('bounds every request: query depth and resolver count', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: 10, ResolverCountLimit: 100, IntrospectionConfig: 'ENABLED' });
+  });
+
+  it('tells resolvers the table, the upload quota, and that callbacks must be https to public addresses', () => {
+    const table = stack.getLogicalId(stack.table.node.defaultChild as CfnElement);
+
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      EnvironmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false', UPLOAD_QUOTA_PER_DAY: '500', BLOBS_TABLE_NAME: { Ref: table } },
     });
   });
 
-  it('tells resolvers that callbacks must be https to public addresses', () => {
-    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
-      EnvironmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'false' },
-    });
+  it('has no firewall outside prod unless asked', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
   it('deploys schema.graphql as it is', () => {
@@ -74,14 +88,6 @@ describe('the GraphQL API', () => {
     });
   });
 
-  it('creates one API key that expires in 365 days', () => {
-    const keys = Object.values(template.findResources('AWS::AppSync::ApiKey')) as CfnResource[];
-    const days = ((keys[0].Properties.Expires as number) - Date.now() / 1000) / 86_400;
-
-    expect(keys).toHaveLength(1);
-    expect(days).toBeGreaterThan(364);
-    expect(days).toBeLessThanOrEqual(365);
-  });
 
   it('logs field errors to its own log group, kept 30 days, through a role that may write only there', () => {
     const api = resource(apiId);
@@ -178,11 +184,38 @@ describe('the GraphQL API', () => {
     },
   );
 
-  it('outputs the GraphQL URL, the realtime URL and the id of the API key', () => {
-    const key = Object.keys(template.findResources('AWS::AppSync::ApiKey'))[0];
+  it('outputs what a client needs: the GraphQL and realtime URLs, the region, the user pool and its client', () => {
+    const pool = stack.getLogicalId(stack.users.userPool.node.defaultChild as CfnElement);
+    const client = stack.getLogicalId(stack.users.client.node.defaultChild as CfnElement);
 
     template.hasOutput('GraphqlUrl', { Value: { 'Fn::GetAtt': [apiId, 'GraphQLUrl'] } });
     template.hasOutput('RealtimeUrl', { Value: { 'Fn::GetAtt': [apiId, 'RealtimeUrl'] } });
-    template.hasOutput('ApiKeyId', { Value: { 'Fn::GetAtt': [key, 'ApiKeyId'] } });
+    template.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
+    template.hasOutput('UserPoolId', { Value: { Ref: pool } });
+    template.hasOutput('UserPoolClientId', { Value: { Ref: client } });
+  });
+});
+
+describe('the user pool', () => {
+  it('signs people in with their email, which it verifies, under a strong password policy', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+    });
+  });
+
+  it('has an app client without secret for SRP, password and refresh sign-in, revocable tokens, no user enumeration', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+  });
+
+  it('has the group admins, whose members read every blob', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
   });
 });

@@ -102,12 +102,12 @@ describe('the permissions', () => {
     expect(actionsOn('process-upload', secret)).toEqual(secretRead);
   });
 
-  it('let only the processing function call a mutation with IAM, and only publishBlobResult', () => {
+  it.each(['process-upload', 'announce-deletion'])('let only the functions that publish results (%s) call a mutation with IAM, and only publishBlobResult', (handler) => {
     const graphql = allStatements.filter((statement) => actionsOf(statement).includes('appsync:GraphQL'));
     const apiId = logicalId(stack.api);
 
-    expect(graphql).toHaveLength(1);
-    expect(statementsOf('process-upload')).toContainEqual(
+    expect(graphql).toHaveLength(2);
+    expect(statementsOf(handler)).toContainEqual(
       expect.objectContaining({
         Action: ['appsync:GraphQL'],
         Resource: {
