@@ -4,10 +4,14 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
+import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
+import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
+import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
 import { serveStatic } from './appsync/static-files.ts';
@@ -27,6 +31,7 @@ import {
   localCredentials,
   type LocalCloudPorts,
 } from './config.ts';
+import { startCognitoServer, type CognitoServer } from './cognito/server.ts';
 import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
@@ -41,6 +46,23 @@ const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
 const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
 /** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
 const WEB_ROOT = join(REPO_ROOT, 'web');
+
+/** AppSync's request limits as the stack sets them by default (infra/config.ts); introspection stays on locally. */
+const LOCAL_API_LIMITS = { queryDepthLimit: 10, resolverCountLimit: 100, introspectionConfig: 'ENABLED' as const };
+
+/**
+ * The page's client configuration at /amplify_outputs.json (same origin as the page): the page signs in with the
+ * user pool it names and calls the API it names.
+ */
+function serveClientConfig(req: IncomingMessage, res: ServerResponse, outputs: AmplifyOutputs | undefined): boolean {
+  if (new URL(req.url ?? '/', 'http://localhost').pathname !== `/${AMPLIFY_OUTPUTS_FILE}` || !outputs || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    return false;
+  }
+  const body = JSON.stringify(outputs);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}
 
 /** The handler that S3 ObjectCreated events invoke (the bucket notification's target). */
 const UPLOAD_HANDLER = 'process-upload';
@@ -70,6 +92,10 @@ export interface LocalCloudOptions {
   ttlSweepSeconds?: number;
   /** Waits before the two retries of a failed S3 event delivery. Default [1000, 2000] ms. */
   eventRetryDelaysMs?: number[];
+  /** Uploads each owner may create per UTC day. Default 500, as the stack. */
+  uploadQuotaPerDay?: number;
+  /** Write the client configuration (amplify_outputs.json) here; none is written when absent. */
+  amplifyOutputsPath?: string;
 }
 
 export interface LocalCloud {
@@ -77,9 +103,14 @@ export interface LocalCloud {
   realtimeUrl: string;
   httpsGraphqlUrl: string;
   wssRealtimeUrl: string;
-  /** The demo page (web/), served by the GraphQL server, with the API key filled in. */
+  /** The demo page (web/), served by the GraphQL server: it reads the client configuration from /amplify_outputs.json. */
   demoPageUrl: string;
-  apiKey: string;
+  /** The local Cognito user pool: where to sign up and sign in. */
+  userPool: { id: string; clientId: string; endpoint: string; issuer: string };
+  /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint). */
+  amplifyOutputs: AmplifyOutputs;
+  /** Where amplify_outputs.json was written, if it was. */
+  amplifyOutputsPath?: string;
   s3Endpoint: string;
   rekognitionEndpoint: string;
   dynamodbEndpoint: string;
@@ -229,7 +260,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await mkdir(dataDir, { recursive: true });
     const secrets = await loadOrCreateSecrets(dataDir);
     if (secrets.created) {
-      log.info('generated an API key and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
+      log.info('generated a user pool and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
     }
 
     const functionNames = await handlerNames();
@@ -302,9 +333,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     const tlsStart = tlsMaterial(dataDir, log);
+    const cognitoStart = startCognitoServer({
+      dataDir,
+      host,
+      port: ports.cognito,
+      region: LOCAL_REGION,
+      userPoolId: secrets.userPoolId,
+      clientId: secrets.userPoolClientId,
+      credentials: localCredentials(),
+      logger: logs.logger('cognito'),
+    });
 
-    const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart]);
-    const [dynamodbResult, s3Result, rekognitionResult, tlsResult] = started;
+    const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart, cognitoStart]);
+    const [dynamodbResult, s3Result, rekognitionResult, tlsResult, cognitoResult] = started;
+    if (cognitoResult.status === 'fulfilled') {
+      closers.push(() => cognitoResult.value.close());
+    }
     if (rekognitionResult.status === 'fulfilled') {
       closers.push(async () => {
         await rekognitionResult.value.close();
@@ -324,6 +368,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamodb = (dynamodbResult as PromiseFulfilledResult<LocalDynamoDb>).value;
     const s3 = (s3Result as PromiseFulfilledResult<LocalS3>).value;
     const rekognition = (rekognitionResult as PromiseFulfilledResult<RekognitionServer>).value;
+    const cognito = (cognitoResult as PromiseFulfilledResult<CognitoServer>).value;
     const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
     logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognition.url, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
 
@@ -333,20 +378,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambdas: Object.fromEntries(functionNames.map((name) => [name, invoke(name)])),
       logger: logs.logger('resolver'),
       // The API's environment variables (ctx.env), as the stack sets them; http/loopback callbacks are allowed here only.
-      environmentVariables: { CALLBACK_ALLOW_HTTP_LOOPBACK: 'true' },
+      environmentVariables: apiEnvironment({
+        blobsTableName: LOCAL_TABLE_NAME,
+        uploadQuotaPerDay: options.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
+        callbackAllowHttpLoopback: true,
+      }),
     });
+    let outputs: AmplifyOutputs | undefined;
     const appsync: AppSyncServer = await startAppSyncServer({
       schemaPath: SCHEMA_PATH,
       preamblePath: PREAMBLE_PATH,
       runtime,
-      apiKeys: [secrets.apiKey],
+      // As the stack: user pool tokens by default, IAM (SigV4) beside it, no API key.
+      defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
+      additionalAuthModes: ['AWS_IAM'],
+      userPool: { userPoolId: cognito.userPoolId, issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientIds: [cognito.clientId] },
       iam: { ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION },
+      limits: LOCAL_API_LIMITS,
       host,
       port: ports.graphql,
       tls: material,
       httpsPort: ports.graphqlHttps,
       logger: logs.logger('appsync'),
-      serveOther: (req, res) => serveStatic(WEB_ROOT, req, res),
+      serveOther: (req, res) => serveClientConfig(req, res, outputs) || serveStatic(WEB_ROOT, req, res),
     });
     closers.push(() => appsync.close());
     // Before the S3 server closes: events in progress finish against live services, the rest stay pending.
@@ -383,13 +437,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
     const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
+    // Amplify derives wss:// from the GraphQL URL and insists on it: clients get the TLS endpoint.
+    outputs = amplifyOutputs({
+      region: LOCAL_REGION,
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.clientId,
+      graphqlUrl: httpsGraphqlUrl || appsync.graphqlUrl,
+      userPoolEndpoint: cognito.endpoint,
+    });
+    if (options.amplifyOutputsPath) {
+      await writeFile(options.amplifyOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
+      log.info(`wrote ${AMPLIFY_OUTPUTS_FILE}`, { path: options.amplifyOutputsPath });
+    }
     const cloud: LocalCloud = {
       graphqlUrl: appsync.graphqlUrl,
       realtimeUrl: appsync.realtimeUrl,
       httpsGraphqlUrl,
       wssRealtimeUrl: appsync.wssRealtimeUrl ?? '',
-      demoPageUrl: `${new URL('/', appsync.graphqlUrl).href}?apiKey=${encodeURIComponent(secrets.apiKey)}`,
-      apiKey: secrets.apiKey,
+      demoPageUrl: new URL('/', appsync.graphqlUrl).href,
+      userPool: { id: cognito.userPoolId, clientId: cognito.clientId, endpoint: cognito.endpoint, issuer: cognito.issuer },
+      amplifyOutputs: outputs,
+      amplifyOutputsPath: options.amplifyOutputsPath,
       s3Endpoint: s3.endpoint,
       rekognitionEndpoint: rekognition.url,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -403,6 +471,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ports: {
         graphql: boundPort(appsync.graphqlUrl),
         graphqlHttps: boundPort(httpsGraphqlUrl),
+        cognito: cognito.port,
         s3: s3.port,
         dynamodb: dynamodb.port,
         rekognition: boundPort(rekognition.url),

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import { AMPLIFY_OUTPUTS_FILE } from '../infra/amplify-outputs.ts';
 import type { LogFormat } from './log.ts';
 
 export interface LocalCloudPorts {
@@ -12,6 +14,8 @@ export interface LocalCloudPorts {
   graphql: number;
   /** The same over HTTPS / WSS with a self-signed certificate (Amplify insists on wss://). */
   graphqlHttps: number;
+  /** The Cognito user pool (AWS JSON 1.1) and its issuer's JWKS. */
+  cognito: number;
   s3: number;
   dynamodb: number;
   rekognition: number;
@@ -20,13 +24,14 @@ export interface LocalCloudPorts {
 export const DEFAULT_PORTS: Readonly<LocalCloudPorts> = {
   graphql: 20002,
   graphqlHttps: 20003,
+  cognito: 4571,
   s3: 4569,
   dynamodb: 4567,
   rekognition: 4570,
 };
 
 /** Ports 0 everywhere: each server takes a free port (tests). */
-export const FREE_PORTS: Readonly<LocalCloudPorts> = { graphql: 0, graphqlHttps: 0, s3: 0, dynamodb: 0, rekognition: 0 };
+export const FREE_PORTS: Readonly<LocalCloudPorts> = { graphql: 0, graphqlHttps: 0, cognito: 0, s3: 0, dynamodb: 0, rekognition: 0 };
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = '.data';
@@ -53,53 +58,74 @@ export function localCredentials(): { accessKeyId: string; secretAccessKey: stri
   return { ...LOCAL_CREDENTIALS };
 }
 
-/** Generated on first start and kept in the data directory, so clients keep working across restarts. */
+/** Generated on first start and kept in the data directory, so clients and tokens keep working across restarts. */
 export interface LocalSecrets {
-  /** AppSync-style API key (`da2-…`). */
-  apiKey: string;
+  /** The user pool's id, `<region>_<9 characters>` as Cognito makes them. */
+  userPoolId: string;
+  /** Its app client's id (a public client: no secret). */
+  userPoolClientId: string;
   /** Standard Webhooks signing secret (`whsec_<base64>`) for callbacks. */
   webhookSecret: string;
 }
 
 const SECRETS_FILE = 'local-cloud.json';
 
-function newApiKey(): string {
-  // AppSync API keys read `da2-` followed by 26 lowercase base-32 characters.
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  const bytes = randomBytes(26);
-  return 'da2-' + Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
+function randomText(alphabet: string, length: number): string {
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function newUserPoolId(): string {
+  return `${LOCAL_REGION}_${randomText('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 9)}`;
+}
+
+function newUserPoolClientId(): string {
+  return randomText('abcdefghijklmnopqrstuvwxyz0123456789', 26);
 }
 
 function newWebhookSecret(): string {
   return 'whsec_' + randomBytes(32).toString('base64');
 }
 
-function isSecrets(value: unknown): value is LocalSecrets {
-  const record = value as Partial<LocalSecrets> | null;
-  return typeof record?.apiKey === 'string' && record.apiKey.length > 0 &&
-    typeof record.webhookSecret === 'string' && record.webhookSecret.startsWith('whsec_');
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** Reads `<dataDir>/local-cloud.json`, creating it (mode 0600) on first use. */
+/**
+ * Reads `<dataDir>/local-cloud.json`, creating it (mode 0600) on first use. Values a data directory of an earlier
+ * version lacks (the user pool's ids) are generated and saved; what is there is kept.
+ */
 export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets & { created: boolean }> {
   const file = join(dataDir, SECRETS_FILE);
+  let stored: Record<string, unknown> | null = null;
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-    if (isSecrets(parsed)) {
-      return { apiKey: parsed.apiKey, webhookSecret: parsed.webhookSecret, created: false };
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`${file} is not a local cloud secrets file (expected a JSON object); move it away to start afresh`);
     }
-    throw new Error(`${file} is not a local cloud secrets file (expected apiKey and webhookSecret); move it away to start afresh`);
+    stored = parsed as Record<string, unknown>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw error;
     }
   }
-  await mkdir(dataDir, { recursive: true });
-  const secrets: LocalSecrets = { apiKey: newApiKey(), webhookSecret: newWebhookSecret() };
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
-  await rename(temporary, file);
-  return { ...secrets, created: true };
+  const webhookSecret = text(stored?.webhookSecret);
+  if (webhookSecret !== undefined && !webhookSecret.startsWith('whsec_')) {
+    throw new Error(`${file} holds a webhookSecret that is not whsec_…; move the file away to start afresh`);
+  }
+  const secrets: LocalSecrets = {
+    userPoolId: text(stored?.userPoolId) ?? newUserPoolId(),
+    userPoolClientId: text(stored?.userPoolClientId) ?? newUserPoolClientId(),
+    webhookSecret: webhookSecret ?? newWebhookSecret(),
+  };
+  const complete = stored !== null && secrets.userPoolId === stored.userPoolId &&
+    secrets.userPoolClientId === stored.userPoolClientId && secrets.webhookSecret === stored.webhookSecret;
+  if (!complete) {
+    await mkdir(dataDir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ ...stored, ...secrets }, null, 2) + '\n', { mode: 0o600 });
+    await rename(temporary, file);
+  }
+  return { ...secrets, created: stored === null };
 }
 
 /** Everything `npm start` needs to know, after defaults, environment and flags. */
@@ -107,6 +133,10 @@ export interface StartSettings {
   dataDir: string;
   host: string;
   ports: LocalCloudPorts;
+  /** Uploads each owner may create per UTC day (the API's UPLOAD_QUOTA_PER_DAY). */
+  uploadQuotaPerDay: number;
+  /** Where the client configuration (amplify_outputs.json) is written. */
+  amplifyOutputsPath: string;
   labellerWorkers: number;
   ttlSweepSeconds: number;
   logFormat: LogFormat | undefined;
@@ -124,10 +154,13 @@ Options (environment variable in brackets):
   --host <address>          address every server listens on [HOST] (default 127.0.0.1)
   --port <n>                GraphQL over HTTP, realtime and the demo page [PORT] (default 20002)
   --https-port <n>          GraphQL over HTTPS/WSS, self-signed [HTTPS_PORT] (default 20003)
+  --cognito-port <n>        Cognito user pool endpoint and JWKS [COGNITO_PORT] (default 4571)
   --s3-port <n>             S3 endpoint [S3_PORT] (default 4569)
   --dynamodb-port <n>       DynamoDB endpoint [DYNAMODB_PORT] (default 4567)
   --rekognition-port <n>    Rekognition endpoint [REKOGNITION_PORT] (default 4570)
   --labeller-workers <n>    image model workers [LABELLER_WORKERS] (default 1)
+  --upload-quota <n>        uploads each user may create per UTC day [UPLOAD_QUOTA_PER_DAY] (default 500)
+  --amplify-outputs <file>  where the client configuration is written [AMPLIFY_OUTPUTS] (default amplify_outputs.json)
   --ttl-sweep-seconds <n>   how often expired DynamoDB items are deleted [TTL_SWEEP_SECONDS] (default 30)
   --log-format <f>          pretty or json [LOG_FORMAT] (default: pretty on a terminal, json otherwise)
   --log-level <l>           debug, info, warn or error [LOCAL_LOG_LEVEL] (default info)
@@ -156,6 +189,9 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
       host: { type: 'string' },
       port: { type: 'string' },
       'https-port': { type: 'string' },
+      'cognito-port': { type: 'string' },
+      'upload-quota': { type: 'string' },
+      'amplify-outputs': { type: 'string' },
       's3-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'rekognition-port': { type: 'string' },
@@ -188,10 +224,13 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
       ports: {
         graphql: port(values.port, 'PORT', DEFAULT_PORTS.graphql),
         graphqlHttps: port(values['https-port'], 'HTTPS_PORT', DEFAULT_PORTS.graphqlHttps),
+        cognito: port(values['cognito-port'], 'COGNITO_PORT', DEFAULT_PORTS.cognito),
         s3: port(values['s3-port'], 'S3_PORT', DEFAULT_PORTS.s3),
         dynamodb: port(values['dynamodb-port'], 'DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
         rekognition: port(values['rekognition-port'], 'REKOGNITION_PORT', DEFAULT_PORTS.rekognition),
       },
+      uploadQuotaPerDay: integerSetting('upload quota', values['upload-quota'] ?? env.UPLOAD_QUOTA_PER_DAY, DEFAULT_UPLOAD_QUOTA_PER_DAY, 1, 1_000_000),
+      amplifyOutputsPath: resolve(values['amplify-outputs'] ?? env.AMPLIFY_OUTPUTS ?? AMPLIFY_OUTPUTS_FILE),
       labellerWorkers: integerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, DEFAULT_LABELLER_WORKERS, 1, 16),
       ttlSweepSeconds: integerSetting('TTL sweep seconds', values['ttl-sweep-seconds'] ?? env.TTL_SWEEP_SECONDS, DEFAULT_TTL_SWEEP_SECONDS, 1, 86_400),
       logFormat,

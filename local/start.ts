@@ -11,8 +11,9 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     ['Realtime', cloud.realtimeUrl],
     ['GraphQL (TLS)', cloud.httpsGraphqlUrl],
     ['Realtime (TLS)', cloud.wssRealtimeUrl],
-    ['API key', cloud.apiKey],
     ['Demo page', cloud.demoPageUrl],
+    ['User pool', `${cloud.userPool.endpoint}  pool ${cloud.userPool.id}  client ${cloud.userPool.clientId}`],
+    ['Client config', cloud.amplifyOutputsPath ?? '(not written)'],
     ['Certificate', cloud.certificatePath],
     ['Webhook secret', cloud.webhookSecret],
     ['S3', `${cloud.s3Endpoint}  bucket ${cloud.bucket}`],
@@ -26,6 +27,13 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     '',
     bold(`  Local cloud ready in ${(startedInMs / 1000).toFixed(1)} s`),
     ...rows.map(([name, value]) => `  ${dim(name.padEnd(width))}  ${value}`),
+    '',
+    bold('  Sign in'),
+    `  Open the demo page and sign up (local sign-ups are confirmed at once), or get a token for curl:`,
+    `    export API=${cloud.graphqlUrl}`,
+    `    export TOKEN=$(npm run -s token -- --email you@example.com --password 'Passw0rd!' --signup)`,
+    `    curl -s $API -H "authorization: $TOKEN" -H 'content-type: application/json' -d '{"query":"{ blobs { items { id status } } }"}'`,
+    `  Amplify: Amplify.configure(outputs) with Auth.Cognito.userPoolEndpoint = outputs.custom.userPoolEndpoint (README).`,
     '',
     dim('  Ctrl-C stops it; the data stays in the data directory.'),
     '',
@@ -64,6 +72,8 @@ async function main(): Promise<void> {
       ports: settings.ports,
       labellerWorkers: settings.labellerWorkers,
       ttlSweepSeconds: settings.ttlSweepSeconds,
+      uploadQuotaPerDay: settings.uploadQuotaPerDay,
+      amplifyOutputsPath: settings.amplifyOutputsPath,
       logStream: logs,
     });
   } catch (error) {
@@ -73,9 +83,9 @@ async function main(): Promise<void> {
   }
 
   const startedInMs = Date.now() - startedAt;
-  if (logs.format === 'pretty') {
-    process.stdout.write(banner(cloud, startedInMs, true) + '\n');
-  } else {
+  // The banner is for people, with or without a terminal (colours only on one).
+  process.stdout.write(banner(cloud, startedInMs, logs.format === 'pretty' && process.stdout.isTTY === true) + '\n');
+  if (logs.format !== 'pretty') {
     // One JSON line that tools can read, with everything the banner shows.
     log.info('ready', {
       startedInMs,
@@ -83,7 +93,10 @@ async function main(): Promise<void> {
       realtimeUrl: cloud.realtimeUrl,
       httpsGraphqlUrl: cloud.httpsGraphqlUrl,
       wssRealtimeUrl: cloud.wssRealtimeUrl,
-      apiKey: cloud.apiKey,
+      userPoolId: cloud.userPool.id,
+      userPoolClientId: cloud.userPool.clientId,
+      userPoolEndpoint: cloud.userPool.endpoint,
+      amplifyOutputsPath: cloud.amplifyOutputsPath,
       demoPageUrl: cloud.demoPageUrl,
       certificatePath: cloud.certificatePath,
       webhookSecret: cloud.webhookSecret,
