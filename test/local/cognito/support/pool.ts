@@ -49,6 +49,8 @@ export interface TestPool {
 
 export interface TestPoolOptions {
   dataDir?: string;
+  /** Default 0 (a free port). The issuer names the port: a restart keeps tokens valid on the same one. */
+  port?: number;
   clock?: () => Date;
 }
 
@@ -58,7 +60,7 @@ export async function startTestPool(options: TestPoolOptions = {}): Promise<Test
   const server = await startCognitoServer({
     dataDir,
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     region: REGION,
     userPoolId: USER_POOL_ID,
     clientId: CLIENT_ID,
@@ -145,7 +147,7 @@ export async function signedCall(
   action: string,
   body: unknown,
   credentials: { accessKeyId: string; secretAccessKey: string } = CREDENTIALS,
-  options: { region?: string; signingDate?: Date } = {},
+  options: { region?: string; signingDate?: Date; tamperBody?: (signedBody: string) => string } = {},
 ): Promise<Reply> {
   const url = new URL(endpoint);
   const payload = JSON.stringify(body);
@@ -164,7 +166,7 @@ export async function signedCall(
     body: payload,
   }, { signingDate: options.signingDate });
   const { host: _host, ...headers } = signed.headers;
-  return call(endpoint, action, payload, headers);
+  return call(endpoint, action, options.tamperBody ? options.tamperBody(payload) : payload, headers);
 }
 
 export function signUp(endpoint: string, email: string, password = PASSWORD, extra: Record<string, unknown> = {}): Promise<Reply> {
