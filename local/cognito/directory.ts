@@ -112,6 +112,11 @@ export class UserDirectory {
     this.sessionsByOrigin.delete(session.originJti);
   }
 
+  /** Resolves when every change made so far is on disk. */
+  idle(): Promise<void> {
+    return this.file.idle();
+  }
+
   private save(): Promise<void> {
     return this.file.write({
       version: 1,

@@ -10,6 +10,8 @@ export interface JsonFile<T> {
   /** The stored document, or null when there is none yet. */
   read(): Promise<T | null>;
   write(value: T): Promise<void>;
+  /** Resolves when every write started so far has landed (or failed). */
+  idle(): Promise<void>;
 }
 
 export function jsonFile<T>(path: string, isValid: (value: unknown) => value is T): JsonFile<T> {
@@ -54,5 +56,6 @@ export function jsonFile<T>(path: string, isValid: (value: unknown) => value is 
       queue = next.catch(() => undefined);
       return next;
     },
+    idle: () => queue,
   };
 }

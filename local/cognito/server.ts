@@ -150,7 +150,9 @@ export async function startCognitoServer(options: CognitoServerOptions): Promise
     }
     const target = req.headers['x-amz-target'];
     const name = actionName(typeof target === 'string' ? target : undefined);
-    if (name === null) throw new CognitoError('UnknownOperationException', `X-Amz-Target must name an action of AWSCognitoIdentityProviderService, got "${String(target ?? '')}"`);
+    if (name === null) {
+      throw new CognitoError('UnknownOperationException', `X-Amz-Target must name an action of AWSCognitoIdentityProviderService, got "${String(target ?? '').slice(0, 100)}"`);
+    }
     const action = ACTIONS.get(name);
     if (!action) throw new CognitoError('UnsupportedOperationException', `The local user pool does not emulate ${name}`);
     const text = await readBody(req);
@@ -200,6 +202,10 @@ export async function startCognitoServer(options: CognitoServerOptions): Promise
     port,
     userPoolId,
     clientId: options.clientId,
-    close: () => closeServer(server),
+    async close() {
+      await closeServer(server);
+      // A request cut off by the close may still be writing: let it land.
+      await directory.idle();
+    },
   };
 }
