@@ -1,7 +1,7 @@
 // The user pool every action works on: its settings, users, keys and pending SRP challenges, and the steps
 // actions share (check the app client, start a session and issue tokens, accept an access token).
 import { createHmac, randomUUID } from 'node:crypto';
-import type { RefreshSession, UserDirectory, UserRecord } from './directory.ts';
+import { emailKey, hashToken, type RefreshSession, type UserDirectory, type UserRecord } from './directory.ts';
 import { CognitoError, notAuthorized } from './errors.ts';
 import type { PoolKeys } from './keys.ts';
 import type { PendingChallenges } from './srp-challenges.ts';
@@ -9,7 +9,6 @@ import {
   accessTokenClaims, idTokenClaims, newRefreshToken, REFRESH_TOKEN_VALIDITY_SECONDS, signToken, TOKEN_VALIDITY_SECONDS,
   verifyAccessToken, type AccessTokenClaims,
 } from './tokens.ts';
-import { hashToken, emailKey } from './directory.ts';
 
 /** The pool has one group, as the cloud's does. */
 export const POOL_GROUPS = ['admins'] as const;
