@@ -6,13 +6,13 @@
 // confirms sign-ups at once; a deployed one emails a code, which `--confirm <code>` then enters).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { AMPLIFY_OUTPUTS_FILE, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
+
+// stdout carries the token alone (for $(...)); the SDK's notice about Node versions would only be noise on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } = await import(
+  '@aws-sdk/client-cognito-identity-provider'
+);
 
 const USAGE = `usage: npm run -s token -- --email <email> --password <password> [--signup] [--confirm <code>] [--access] [--config amplify_outputs.json]
 
