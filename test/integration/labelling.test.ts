@@ -212,10 +212,42 @@ describe('labelling an image through the local cloud', () => {
     expect(await getBlob(cloud, blob.id)).toBeNull();
   });
 
-  it('refuses the IAM-only publish mutation to an API key caller', async () => {
+  it('tells the subscriber and the webhook receiver of a blob deleted before its upload that it is gone', async () => {
+    const { blob, upload } = (await createBlob(cloud, { contentType: 'image/png', callbackUrl: receiver.url })).data!.createBlob;
+    const subscription = await subscribeLabelsReady(cloud, blob.id);
+
+    await graphql(cloud, 'mutation D($id: ID!) { deleteBlob(id: $id) { id } }', { id: blob.id });
+    const last = await subscription.next();
+    subscription.close();
+    const webhook = await signedWebhookFor(blob.id);
+
+    expect(last).toMatchObject({ id: blob.id, status: 'DELETED', labels: null, error: { code: 'BlobDeleted', retryable: false } });
+    expect(webhook).toEqual({ blobId: blob.id, status: 'DELETED', labels: null, error: expect.objectContaining({ code: 'BlobDeleted' }) });
+    // The URL of a deleted blob uploads nothing that is processed: the object has no record.
+    expect((await curlUpload(upload, `${FIXTURES}horse.png`)).status).toBe(200);
+    await cloud.uploadsIdle();
+    expect(await getBlob(cloud, blob.id)).toBeNull();
+  });
+
+  it('refuses a second upload to a used upload URL with 412, keeping the labelled image', async () => {
+    const { blob, upload } = (await createBlob(cloud, { contentType: 'image/png' })).data!.createBlob;
+    const subscription = await subscribeLabelsReady(cloud, blob.id);
+    await curlUpload(upload, `${FIXTURES}horse.png`);
+    const labelled = await subscription.next();
+    subscription.close();
+
+    const again = await curlUpload(upload, `${FIXTURES}chelsea.png`);
+
+    expect(again.status).toBe(412);
+    expect(again.body).toContain('<Code>PreconditionFailed</Code>');
+    expect((await getBlob(cloud, blob.id))!.labels).toEqual(labelled.labels);
+  });
+
+  it('refuses the IAM-only publish mutation to a signed-in user', async () => {
     const result = await graphql(cloud, 'mutation P($input: BlobResultInput!) { publishBlobResult(input: $input) { id } }', {
       input: {
         id: 'forged',
+        owner: 'forged',
         status: 'LABELLED',
         minConfidence: 55,
         maxLabels: 20,

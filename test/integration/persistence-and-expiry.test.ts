@@ -4,6 +4,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { createBlob, curlUpload, fixture, FIXTURES, getBlob, putBytes, removeDataDir, startTestCloud, subscribeLabelsReady } from './support/local-service.ts';
+import { signIn, signUp } from './support/users.ts';
 
 describe('the local cloud across restarts', () => {
   const clouds: LocalCloud[] = [];
@@ -13,22 +14,28 @@ describe('the local cloud across restarts', () => {
     if (clouds[0]) await removeDataDir(clouds[0]);
   });
 
-  it('keeps blobs, their labels and the API key when restarted on the same data directory', async () => {
+  it('keeps blobs, their labels, the user pool and its users when restarted on the same data directory', async () => {
     const first = await startTestCloud();
     clouds.push(first);
-    const { blob, upload } = (await createBlob(first, { contentType: 'image/png' })).data!.createBlob;
-    const subscription = await subscribeLabelsReady(first, blob.id);
+    const user = await signUp(first);
+    const { blob, upload } = (await createBlob(first, { contentType: 'image/png' }, user)).data!.createBlob;
+    const subscription = await subscribeLabelsReady(first, blob.id, user);
     await curlUpload(upload, `${FIXTURES}coffee.png`);
     const labelled = await subscription.next();
     subscription.close();
     await first.uploadsIdle();
     await first.close();
 
-    const second = await startTestCloud(first.dataDir);
+    // The same ports: the issuer of the tokens names the user pool's.
+    const second = await startTestCloud(first.dataDir, { ports: first.ports });
     clouds.push(second);
-    const reread = await getBlob(second, blob.id);
+    const signedInAgain = await signIn(second, user.email);
 
-    expect(second.apiKey).toBe(first.apiKey);
+    expect(second.userPool).toEqual(first.userPool);
+    expect(signedInAgain.sub).toBe(user.sub);
+    // A token issued before the restart is still accepted (same pool, same key, same issuer).
+    const reread = await getBlob(second, blob.id, user);
+    expect(await getBlob(second, blob.id, signedInAgain)).toEqual(reread);
     expect(reread!.status).toBe('LABELLED');
     expect(reread!.labels).toEqual(labelled.labels);
   });

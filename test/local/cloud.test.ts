@@ -7,6 +7,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { FREE_PORTS } from '../../local/config.ts';
+import { signIn, signUp, type TestUser } from '../integration/support/users.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'images');
 
@@ -15,10 +16,12 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; errorType?: string }>;
 }
 
+let user: TestUser;
+
 async function graphql<T>(cloud: LocalCloud, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
   const response = await fetch(cloud.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+    headers: { 'content-type': 'application/json', authorization: user.idToken },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
@@ -44,7 +47,8 @@ describe('local cloud', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'local-cloud-'));
-    cloud = await startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+    cloud = await startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true, amplifyOutputsPath: join(dataDir, 'amplify_outputs.json') });
+    user = await signUp(cloud);
   });
 
   afterAll(async () => {
@@ -52,18 +56,35 @@ describe('local cloud', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers GraphQL with the API key kept in the data directory, and serves the demo page beside it', async () => {
+  it('answers GraphQL for a user of the user pool kept in the data directory, and serves the demo page beside it', async () => {
     // Act
-    const stored = JSON.parse(await readFile(join(dataDir, 'local-cloud.json'), 'utf8')) as { apiKey: string };
+    const stored = JSON.parse(await readFile(join(dataDir, 'local-cloud.json'), 'utf8')) as { userPoolId: string; userPoolClientId: string };
     const response = await graphql<{ blobs: { items: unknown[] } }>(cloud, '{ blobs { items { id } } }');
+    const anonymous = await fetch(cloud.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ blobs { items { id } } }"}' });
     const page = await fetch(cloud.demoPageUrl);
 
     // Assert
-    expect(cloud.apiKey).toBe(stored.apiKey);
+    expect(cloud.userPool).toMatchObject({ id: stored.userPoolId, clientId: stored.userPoolClientId });
     expect(response).toEqual({ data: { blobs: { items: [] } } });
-    expect(cloud.demoPageUrl).toBe(`${new URL('/', cloud.graphqlUrl).href}?apiKey=${cloud.apiKey}`);
+    expect(anonymous.status).toBe(401);
+    expect(cloud.demoPageUrl).toBe(new URL('/', cloud.graphqlUrl).href);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('writes amplify_outputs.json and serves the same beside the demo page', async () => {
+    // Act
+    const written = JSON.parse(await readFile(join(dataDir, 'amplify_outputs.json'), 'utf8')) as unknown;
+    const served = await fetch(new URL('/amplify_outputs.json', cloud.graphqlUrl));
+
+    // Assert
+    expect(written).toEqual(cloud.amplifyOutputs);
+    expect(await served.json()).toEqual(written);
+    expect(cloud.amplifyOutputs).toMatchObject({
+      auth: { aws_region: cloud.region, user_pool_id: cloud.userPool.id, user_pool_client_id: cloud.userPool.clientId },
+      data: { url: cloud.httpsGraphqlUrl, default_authorization_type: 'AMAZON_COGNITO_USER_POOLS', authorization_types: ['AWS_IAM'] },
+      custom: { userPoolEndpoint: cloud.userPool.endpoint },
+    });
   });
 
   it('takes an upload from createBlob through S3\'s event to the processing function', async () => {
@@ -91,7 +112,7 @@ describe('local cloud', () => {
     await expect(second).rejects.toThrow(/already running in this process/);
   });
 
-  it('keeps blobs, objects, the API key and the webhook secret across a restart, and restores the environment when closed', async () => {
+  it('keeps blobs, objects, users and the webhook secret across a restart, and restores the environment when closed', async () => {
     // Arrange
     const image = await readFile(join(FIXTURES, 'chelsea.png'));
     const created = await graphql<Created>(cloud, CREATE, { input: { contentType: 'image/png' } });
@@ -99,12 +120,13 @@ describe('local cloud', () => {
     await fetch(upload.url, { method: upload.method, headers: JSON.parse(upload.headers) as Record<string, string>, body: image });
     await cloud.uploadsIdle();
     const before = await graphql<Read>(cloud, READ, { id: blob.id });
-    const { apiKey, webhookSecret } = cloud;
+    const { userPool, webhookSecret } = cloud;
 
     // Act
     await cloud.close();
     const environmentBetween = { ...process.env };
     cloud = await startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+    user = await signIn(cloud, user.email);
     const after = await graphql<Read>(cloud, READ, { id: blob.id });
     const s3 = new S3Client({
       endpoint: cloud.s3Endpoint, region: cloud.region, credentials: { ...cloud.credentials }, forcePathStyle: true,
@@ -118,7 +140,11 @@ describe('local cloud', () => {
     expect(before.data?.blob?.status).toBe('LABELLED');
     expect(after.data?.blob).toEqual(before.data?.blob);
     expect(stored).toEqual(image);
-    expect({ apiKey: cloud.apiKey, webhookSecret: cloud.webhookSecret }).toEqual({ apiKey, webhookSecret });
+    expect({ pool: cloud.userPool.id, client: cloud.userPool.clientId, webhookSecret: cloud.webhookSecret }).toEqual({
+      pool: userPool.id,
+      client: userPool.clientId,
+      webhookSecret,
+    });
     const configured = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_REKOGNITION', 'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'TABLE_NAME', 'BUCKET_NAME', 'STAGE', 'APPSYNC_GRAPHQL_URL', 'WEBHOOK_SECRET',
       'S3_FORCE_PATH_STYLE', 'CALLBACK_ALLOW_HTTP_LOOPBACK', 'LOG_LEVEL'];

@@ -6,15 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startLocalCloud, type LocalCloud } from '../../../local/cloud.ts';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/cloud.ts';
 import { FREE_PORTS } from '../../../local/config.ts';
 import type { Blob, CreateBlobInput, CreateBlobPayload } from '../../../generated/graphql.ts';
 import { base64Json, RealtimeClient } from '../../local/appsync/support/clients.ts';
+import { defaultUser, type TestUser } from './users.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/images/', import.meta.url));
 
 export const BLOB_FIELDS = /* GraphQL */ `
-  id status contentType size minConfidence maxLabels
+  id owner status contentType size minConfidence maxLabels
   labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
   error { code message retryable }
   callback { url status attempts lastAttemptAt lastError deliveredAt }
@@ -33,13 +34,15 @@ export interface GraphQLResponse<T> {
   errors?: GraphQLError[];
 }
 
-export async function startTestCloud(dataDir?: string): Promise<LocalCloud> {
+/** A local cloud on free ports (or `options.ports`, e.g. a previous run's, to restart it as it was). */
+export async function startTestCloud(dataDir?: string, options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'image-labels-it-')));
   return startLocalCloud({
     dataDir: dir,
     ports: FREE_PORTS,
     labellerWorkers: 1,
     quiet: true,
+    ...options,
   });
 }
 
@@ -47,32 +50,45 @@ export async function removeDataDir(cloud: LocalCloud): Promise<void> {
   await rm(cloud.dataDir, { recursive: true, force: true });
 }
 
+/** Who a request is from: a signed-in user (their ID token), a raw Authorization header, or nobody. */
+export type Caller = TestUser | { authorization: string } | 'anonymous';
+
+async function authorizationOf(cloud: LocalCloud, caller: Caller | undefined): Promise<string | undefined> {
+  if (caller === 'anonymous') return undefined;
+  if (caller === undefined) return (await defaultUser(cloud)).idToken;
+  return 'authorization' in caller ? caller.authorization : caller.idToken;
+}
+
+/** A GraphQL request as `as` (default: the cloud's default user). */
 export async function graphql<T>(
   cloud: LocalCloud,
   query: string,
   variables: Record<string, unknown> = {},
+  as?: Caller,
 ): Promise<GraphQLResponse<T>> {
+  const authorization = await authorizationOf(cloud, as);
   const response = await fetch(cloud.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': cloud.apiKey },
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T | null; errors?: GraphQLError[] };
   return { status: response.status, data: body.data ?? null, errors: body.errors };
 }
 
-export async function createBlob(cloud: LocalCloud, input: CreateBlobInput): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
+export async function createBlob(cloud: LocalCloud, input: CreateBlobInput, as?: Caller): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
   return graphql<{ createBlob: CreateBlobPayload }>(
     cloud,
     `mutation Create($input: CreateBlobInput!) {
       createBlob(input: $input) { blob { ${BLOB_FIELDS} } upload { url method headers expiresAt } }
     }`,
     { input },
+    as,
   );
 }
 
-export async function getBlob(cloud: LocalCloud, id: string): Promise<Blob | null> {
-  const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id });
+export async function getBlob(cloud: LocalCloud, id: string, as?: Caller): Promise<Blob | null> {
+  const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id }, as);
   if (result.errors) {
     throw new Error(`blob(${id}) failed: ${JSON.stringify(result.errors)}`);
   }
@@ -110,13 +126,19 @@ export interface LabelsReadySubscription {
   close(): void;
 }
 
-export async function subscribeLabelsReady(cloud: LocalCloud, id: string): Promise<LabelsReadySubscription> {
+/** Subscribes as `as` (default: the cloud's default user); a refused start throws with AppSync's errors. */
+export async function subscribeLabelsReady(cloud: LocalCloud, id: string, as?: Caller): Promise<LabelsReadySubscription> {
   const host = new URL(cloud.graphqlUrl).host;
-  const authorization = { host, 'x-api-key': cloud.apiKey };
+  const token = await authorizationOf(cloud, as);
+  const authorization: Record<string, string> = token ? { host, Authorization: token } : { host };
   const url = `${cloud.realtimeUrl}?header=${encodeURIComponent(base64Json(authorization))}&payload=e30=`;
   const client = await RealtimeClient.connect(url, ['graphql-ws']);
   client.send({ type: 'connection_init' });
-  await client.next((m) => m.type === 'connection_ack');
+  const init = await client.next((m) => m.type === 'connection_ack' || m.type === 'connection_error');
+  if (init.type === 'connection_error') {
+    client.close();
+    throw new Error(`connection refused: ${JSON.stringify(init.payload)}`);
+  }
   client.send({
     type: 'start',
     id: 'labels',
