@@ -384,7 +384,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         callbackAllowHttpLoopback: true,
       }),
     });
-    let outputs: AmplifyOutputs | undefined;
+    // Known once the servers listen; the page's config route reads it then.
+    const clientConfig: { outputs?: AmplifyOutputs } = {};
     const appsync: AppSyncServer = await startAppSyncServer({
       schemaPath: SCHEMA_PATH,
       preamblePath: PREAMBLE_PATH,
@@ -400,7 +401,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       tls: material,
       httpsPort: ports.graphqlHttps,
       logger: logs.logger('appsync'),
-      serveOther: (req, res) => serveClientConfig(req, res, outputs) || serveStatic(WEB_ROOT, req, res),
+      serveOther: (req, res) => serveClientConfig(req, res, clientConfig.outputs) || serveStatic(WEB_ROOT, req, res),
     });
     closers.push(() => appsync.close());
     // Before the S3 server closes: events in progress finish against live services, the rest stay pending.
@@ -438,13 +439,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
     const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
     // Amplify derives wss:// from the GraphQL URL and insists on it: clients get the TLS endpoint.
-    outputs = amplifyOutputs({
+    const outputs = amplifyOutputs({
       region: LOCAL_REGION,
       userPoolId: cognito.userPoolId,
       userPoolClientId: cognito.clientId,
       graphqlUrl: httpsGraphqlUrl || appsync.graphqlUrl,
       userPoolEndpoint: cognito.endpoint,
     });
+    clientConfig.outputs = outputs;
     if (options.amplifyOutputsPath) {
       await writeFile(options.amplifyOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
       log.info(`wrote ${AMPLIFY_OUTPUTS_FILE}`, { path: options.amplifyOutputsPath });
