@@ -44,6 +44,7 @@ describe('an unmodified aws-amplify v6 client against the local AppSync over TLS
     const body = graphqlBody(PUBLISH_BLOB_RESULT, {
       input: {
         id: 'blob-amplify',
+        owner: 'user-1',
         status: 'LABELLED',
         minConfidence: 55,
         maxLabels: 20,

@@ -146,7 +146,7 @@ describe('local AppSync GraphQL over HTTP', () => {
   });
 
   it('refuses the IAM-only mutation to an API-key caller with AppSync\'s Unauthorized field error', async () => {
-    const input = { id: 'b9', status: 'LABELLED', minConfidence: 55, maxLabels: 20, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', uploadExpiresAt: '2025-01-01T00:15:00Z' };
+    const input = { id: 'b9', owner: 'user-1', status: 'LABELLED', minConfidence: 55, maxLabels: 20, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', uploadExpiresAt: '2025-01-01T00:15:00Z' };
     t.runtime.invocations.length = 0;
 
     const res = await postWithApiKey(t.server.graphqlUrl, PUBLISH_BLOB_RESULT, { input });
@@ -168,14 +168,11 @@ describe('local AppSync GraphQL over HTTP', () => {
     expect(t.runtime.invocations).toHaveLength(0);
   });
 
-  it('refuses an IAM caller on fields that only the default mode (API key) may read', async () => {
+  it('lets an IAM caller read the fields the schema opens to it (trusted back ends)', async () => {
     const res = await postSigned(t.server.graphqlUrl, '{ blob(id: "b1") { id } }');
 
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({
-      data: { blob: null },
-      errors: [{ errorType: 'Unauthorized', message: 'Not Authorized to access blob on type Query' }],
-    });
+    expect(res.json).toEqual({ data: { blob: { id: 'b1' } } });
   });
 
   it('answers a validation error with HTTP 200, data null and graphql-java\'s wording', async () => {
@@ -227,7 +224,7 @@ describe('local AppSync GraphQL over HTTP', () => {
   });
 
   it('refuses a bad AWSDateTime literal in the document as a WrongType validation error', async () => {
-    const query = `mutation { publishBlobResult(input: { id: "x", status: LABELLED, minConfidence: 1, maxLabels: 1, createdAt: "yesterday", updatedAt: "2025-01-01T00:00:00Z", uploadExpiresAt: "2025-01-01T00:00:00Z" }) { id } }`;
+    const query = `mutation { publishBlobResult(input: { id: "x", owner: "user-1", status: LABELLED, minConfidence: 1, maxLabels: 1, createdAt: "yesterday", updatedAt: "2025-01-01T00:00:00Z", uploadExpiresAt: "2025-01-01T00:00:00Z" }) { id } }`;
 
     const res = await postWithApiKey(t.server.graphqlUrl, query);
 

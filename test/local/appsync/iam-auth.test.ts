@@ -3,6 +3,7 @@ import { graphqlBody, IAM, post, postSigned, PUBLISH_BLOB_RESULT, signedHeaders,
 
 const INPUT = {
   id: 'blob-iam',
+  owner: 'user-1',
   status: 'LABELLED',
   minConfidence: 55,
   maxLabels: 20,

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_KEY, graphqlBody, LABELS_READY, post, postWithApiKey, RealtimeClient, base64Json, ROOT, startTestServer, type TestServer } from './support/clients.ts';
+import { API_KEY, apiKeySchemaPath, graphqlBody, LABELS_READY, post, postWithApiKey, RealtimeClient, base64Json, ROOT, startTestServer, type TestServer } from './support/clients.ts';
 import { blobRecord, createFakeRuntime } from './support/fake-runtime.ts';
 import { createNotesRuntime } from './support/notes-runtime.ts';
 import { recordingLogger } from './support/recording-logger.ts';
@@ -52,9 +52,9 @@ async function track(started: Promise<TestServer>): Promise<TestServer> {
   return t;
 }
 
-async function startWith(runtime: ResolverRuntime, overrides: Partial<AppSyncServerOptions> = {}, schema = 'schema.graphql'): Promise<AppSyncServer> {
+async function startWith(runtime: ResolverRuntime, overrides: Partial<AppSyncServerOptions> = {}, schema?: string): Promise<AppSyncServer> {
   const server = await startAppSyncServer({
-    schemaPath: `${ROOT}${schema}`,
+    schemaPath: schema === undefined ? apiKeySchemaPath() : `${ROOT}${schema}`,
     preamblePath: `${ROOT}local/appsync/aws-preamble.graphql`,
     runtime,
     apiKeys: [API_KEY],

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { BLOBS_TABLE, type TableSpec } from '../../../domain/blobs-table.ts';
 import { tableDefinition } from '../../../local/dynamodb/table.ts';
 
 export interface LocalTable {
@@ -14,7 +15,8 @@ export interface LocalTable {
   close(): Promise<void>;
 }
 
-export async function startLocalTable(tableName = 'blobs-test'): Promise<LocalTable> {
+/** The blobs table (domain/blobs-table.ts), or another shape for tests of the data source itself. */
+export async function startLocalTable(tableName = 'blobs-test', spec: TableSpec = BLOBS_TABLE): Promise<LocalTable> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -23,7 +25,7 @@ export async function startLocalTable(tableName = 'blobs-test'): Promise<LocalTa
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  await client.send(new CreateTableCommand(tableDefinition(tableName, spec)));
   return {
     client,
     tableName,
@@ -33,7 +35,7 @@ export async function startLocalTable(tableName = 'blobs-test'): Promise<LocalTa
     },
     async reset() {
       await client.send(new DeleteTableCommand({ TableName: tableName }));
-      await client.send(new CreateTableCommand(tableDefinition(tableName)));
+      await client.send(new CreateTableCommand(tableDefinition(tableName, spec)));
     },
     async close() {
       client.destroy();

@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBDataSource } from '../../../../local/appsync/runtime/data-sources/dynamodb.ts';
 import * as ddb from '../../../../local/appsync/runtime/modules/dynamodb.ts';
+import type { TableSpec } from '../../../../domain/blobs-table.ts';
 import { startLocalTable, type LocalTable } from '../../../resolvers/support/local-table.ts';
+
+/** A table of the data source's own: a key `id` and an index that projects every attribute. */
+const TABLE: TableSpec = {
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    { name: 'byCreatedAt', partitionKey: { name: 'entity', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' }, projection: 'ALL' },
+  ],
+};
 
 let table: LocalTable;
 let source: DynamoDBDataSource;
 beforeAll(async () => {
-  table = await startLocalTable('runtime-test');
+  table = await startLocalTable('runtime-test', TABLE);
   source = new DynamoDBDataSource({ client: table.client, tableName: table.tableName });
 });
 afterAll(() => table.close());

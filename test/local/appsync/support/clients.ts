@@ -2,6 +2,9 @@
 // a SigV4 signer built on @smithy/signature-v4, and a WebSocket client that waits for messages with a bound.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -24,10 +27,23 @@ export interface TestServer {
   runtime: FakeRuntime;
 }
 
+/**
+ * The product's schema with API_KEY wherever it says AMAZON_COGNITO_USER_POOLS: the server tests exercise the API
+ * key and IAM paths of the local AppSync with the real types and fields (the user pool path has its own tests,
+ * user-pool-auth.test.ts, with tokens of a test issuer).
+ */
+export function apiKeySchemaPath(): string {
+  const path = join(tmpdir(), `image-labels-api-key-schema-${process.pid}.graphql`);
+  if (!existsSync(path)) {
+    writeFileSync(path, readFileSync(`${ROOT}schema.graphql`, 'utf8').replaceAll('@aws_cognito_user_pools', '@aws_api_key'));
+  }
+  return path;
+}
+
 export async function startTestServer(overrides: Partial<AppSyncServerOptions> = {}): Promise<TestServer> {
   const runtime = createFakeRuntime();
   const server = await startAppSyncServer({
-    schemaPath: `${ROOT}schema.graphql`,
+    schemaPath: apiKeySchemaPath(),
     preamblePath: `${ROOT}local/appsync/aws-preamble.graphql`,
     runtime,
     apiKeys: [API_KEY],
@@ -228,6 +244,7 @@ export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
   mutation Publish($input: BlobResultInput!) {
     publishBlobResult(input: $input) {
       id
+      owner
       status
       contentType
       size

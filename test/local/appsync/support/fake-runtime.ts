@@ -17,6 +17,7 @@ export interface FakeRuntime extends ResolverRuntime {
 export function blobRecord(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
+    owner: 'user-1',
     status: 'LABELLED',
     contentType: 'image/jpeg',
     size: 1234,
