@@ -188,8 +188,8 @@ async function signInWith(credentials) {
   if (!session) return;
   setAuthStatus(`Signing in as ${credentials.email}…`);
   try {
-    const user = await session.signIn(credentials.email, credentials.password);
-    setAuthStatus(`Signed in as ${user.email}.`);
+    await session.signIn(credentials.email, credentials.password);
+    setAuthStatus(''); // the signed-in line says who
     /** @type {HTMLInputElement} */ ($('password')).value = '';
     awaitingCode = null;
     $('confirm-form').hidden = true;
@@ -575,10 +575,7 @@ async function init() {
   const user = session.restore();
   renderAccount(user);
   setAuthBusy(false);
-  if (user) {
-    setAuthStatus(`Signed in as ${user.email}.`);
-    void refreshRecent();
-  }
+  if (user) void refreshRecent();
 }
 
 function wireFileInput() {

@@ -56,6 +56,7 @@ export function createSession(options) {
   function keep(next) {
     generation += 1;
     tokens = next;
+    refreshing = null; // a refresh in flight belongs to the tokens being replaced
     timers.clearTimeout(timer);
     timer = null;
     try {
@@ -87,28 +88,34 @@ export function createSession(options) {
 
   /** @returns {Promise<string>} */
   function refresh() {
-    refreshing ??= (async () => {
+    if (refreshing) return refreshing;
+    const attempt = (async () => {
       const started = generation;
       const refreshToken = tokens?.refreshToken;
       if (!refreshToken) throw end(new ApiError('Session', 'UnauthorizedException', 'The session cannot be renewed: sign in again'));
+      const signedOutMeanwhile = () => new ApiError('Session', 'NotSignedIn', 'Signed out meanwhile');
+      /** @type {Tokens} */
+      let fresh;
       try {
-        const fresh = await pool.refresh(refreshToken);
-        if (generation !== started || !tokens) throw new ApiError('Session', 'NotSignedIn', 'Signed out meanwhile');
-        const next = stored(fresh);
-        keep(next);
-        onChange('refreshed', userOf(next.idToken), null);
-        return next.idToken;
+        fresh = await pool.refresh(refreshToken);
       } catch (error) {
-        if (error instanceof ApiError && error.source === 'Cognito' && error.type === 'NotAuthorizedException' && generation === started) {
+        if (generation !== started) throw signedOutMeanwhile();
+        if (error instanceof ApiError && error.source === 'Cognito' && error.type === 'NotAuthorizedException') {
           // The refresh token was revoked or has expired: only a new sign-in helps.
           throw end(new ApiError('Session', 'UnauthorizedException', `Your session has ended (${error.message}): sign in again`));
         }
         throw error;
       }
+      if (generation !== started) throw signedOutMeanwhile();
+      const next = stored(fresh);
+      keep(next);
+      onChange('refreshed', userOf(next.idToken), null);
+      return next.idToken;
     })().finally(() => {
-      refreshing = null;
+      if (refreshing === attempt) refreshing = null;
     });
-    return refreshing;
+    refreshing = attempt;
+    return attempt;
   }
 
   /** @param {ApiError} reason */
