@@ -153,6 +153,7 @@ async function accountAction(action) {
   try {
     await action();
   } catch (error) {
+    setAuthStatus('');
     if (error instanceof ApiError && error.type === 'UserNotConfirmedException') askForCode(null);
     showAuthError(error);
   } finally {
@@ -195,7 +196,6 @@ async function signInWith(credentials) {
     $('confirm-form').hidden = true;
   } catch (error) {
     if (error instanceof ApiError && error.type === 'UserNotConfirmedException') awaitingCode = credentials;
-    setAuthStatus('');
     throw error;
   }
 }

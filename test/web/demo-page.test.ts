@@ -274,6 +274,38 @@ describe('demo page', () => {
     expect(await storedSession()).toBeNull();
   });
 
+  it('asks for the confirmation code a deployed pool sends, confirms the sign-up and signs in', async () => {
+    await openDemoPage();
+    // The local pool confirms sign-ups at once: answer as a deployed one would, around the real pool.
+    const confirmations: unknown[] = [];
+    const cors = { 'access-control-allow-origin': '*', 'content-type': 'application/x-amz-json-1.1' };
+    await page.route((url) => url.origin === new URL(cloud.userPool.endpoint).origin, async (route) => {
+      const target = route.request().headers()['x-amz-target'];
+      if (target === 'AWSCognitoIdentityProviderService.SignUp') {
+        const response = await route.fetch();
+        const json = { ...(await response.json()), UserConfirmed: false, CodeDeliveryDetails: { DeliveryMedium: 'EMAIL', Destination: 'h***@e***', AttributeName: 'email' } };
+        await route.fulfill({ status: 200, headers: cors, body: JSON.stringify(json) });
+      } else if (target === 'AWSCognitoIdentityProviderService.ConfirmSignUp') {
+        confirmations.push(route.request().postDataJSON());
+        await route.fulfill({ status: 200, headers: cors, body: '{}' });
+      } else {
+        await route.continue();
+      }
+    });
+    const heidi = newEmail('heidi');
+
+    await submitCredentials('Sign up', heidi);
+    await expect.poll(() => page.getByLabel('Confirmation code').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator('#code-hint').textContent()).toBe('Sent to h***@e***.');
+    expect(await page.locator('#upload-section').isVisible()).toBe(false);
+    await page.getByLabel('Confirmation code').fill('123456');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+    await expectSignedInAs(heidi);
+    expect(confirmations).toEqual([{ ClientId: cloud.userPool.clientId, Username: heidi, ConfirmationCode: '123456' }]);
+    expect(await page.locator('#confirm-form').isVisible()).toBe(false);
+  });
+
   it('refreshes an ID token the API refuses and sends the request again; once the session is revoked, asks to sign in again', async () => {
     await openDemoPage();
     await submitCredentials('Sign up', newEmail('carol'));
