@@ -545,7 +545,19 @@ function withTimeout(promise, ms, onTimeout) {
 // ---------------------------------------------------------------------------------------------
 // Wiring.
 
+/** Earlier versions of the page kept API keys in localStorage; the API has none any more. */
+function forgetApiKeys() {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith('image-labels.apiKey:')) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage disabled: nothing was kept either.
+  }
+}
+
 async function init() {
+  forgetApiKeys();
   $('auth-form').addEventListener('submit', (event) => submitAuth(/** @type {SubmitEvent} */ (event)));
   $('confirm-form').addEventListener('submit', (event) => submitCode(/** @type {SubmitEvent} */ (event)));
   $('resend-code').addEventListener('click', resendCode);
