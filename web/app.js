@@ -1,396 +1,347 @@
 // @ts-check
-// Demo page of the image-labelling API. Plain browser module: no build step, no dependencies.
-// Flow: createBlob (GraphQL over HTTP) → labelsReady subscription (AppSync realtime WebSocket)
-// → PUT the bytes to the presigned URL → render the labels and their bounding boxes.
+// Demo page of the image-labelling API. Plain browser modules: no build step, no dependencies.
+// Flow: read amplify_outputs.json → sign up / sign in with the user pool → createBlob (GraphQL over HTTP, the ID
+// token as Authorization) → labelsReady subscription (AppSync realtime WebSocket) → PUT the bytes to the presigned
+// URL → render the labels and their bounding boxes. Recent lists the signed-in user's blobs (the API scopes them).
+import { CREATE_BLOB, DELETE_BLOB, GET_BLOB, LABELS_READY, LIST_BLOBS, REDELIVER_CALLBACK, graphql, subscribe, uploadFile } from './api.js';
+import { loadClientConfig, passwordRules } from './client-config.js';
+import { $, el, showErrorCard } from './dom.js';
+import { ApiError, describe } from './errors.js';
+import { formatBytes, formatPercent, formatTime, retryText, shortId, statusText } from './format.js';
+import { showResult } from './result-view.js';
+import { createSession } from './session.js';
+import { createUserPoolClient } from './user-pool.js';
 
-const API_KEY_STORAGE_PREFIX = 'image-labels.apiKey:';
 const RESULT_TIMEOUT_MS = 120_000;
-const SUBSCRIBE_TIMEOUT_MS = 15_000;
-const DEFAULT_CONNECTION_TIMEOUT_MS = 300_000;
-const FINAL_STATUSES = ['LABELLED', 'FAILED', 'REJECTED'];
-const BOX_COLOURS = ['#d9480f', '#1971c2', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
-
-// Every Blob field: the processing function publishes them all, so a subscriber may select them all.
-const BLOB_FIELDS = `
-  id status contentType size minConfidence maxLabels
-  labels {
-    name confidence parents aliases categories
-    instances { confidence boundingBox { left top width height } }
-  }
-  error { code message retryable }
-  callback { url status attempts lastAttemptAt lastError deliveredAt }
-  createdAt updatedAt uploadExpiresAt labelledAt`;
-
-/** @type {Operation<{ createBlob: { blob: ApiBlob, upload: Upload } }>} */
-const CREATE_BLOB = {
-  query: `mutation CreateBlob($input: CreateBlobInput!) {
-    createBlob(input: $input) {
-      blob { ${BLOB_FIELDS} }
-      upload { url method headers expiresAt }
-    }
-  }`,
-};
-/** @type {Operation<{ labelsReady: ApiBlob | null }>} */
-const LABELS_READY = { query: `subscription LabelsReady($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }` };
-/** @type {Operation<{ blob: ApiBlob | null }>} */
-const GET_BLOB = { query: `query Blob($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }` };
-/** @type {Operation<{ blobs: { items: ApiBlob[], nextToken: string | null } }>} */
-const LIST_BLOBS = { query: `query Blobs($limit: Int) { blobs(limit: $limit) { items { ${BLOB_FIELDS} } nextToken } }` };
-/** @type {Operation<{ deleteBlob: { id: string, status: string } | null }>} */
-const DELETE_BLOB = { query: `mutation DeleteBlob($id: ID!) { deleteBlob(id: $id) { id status } }` };
+const FINAL_STATUSES = ['LABELLED', 'FAILED', 'REJECTED', 'DELETED'];
+const SESSION_STORAGE_PREFIX = 'image-labels.session:';
+const RECENT_LIMIT = 10;
 
 /**
- * @typedef {{ left: number, top: number, width: number, height: number }} BoundingBox
- * @typedef {{ confidence: number, boundingBox: BoundingBox }} LabelInstance
- * @typedef {{ name: string, confidence: number, parents: string[], aliases: string[], categories: string[],
- *   instances: LabelInstance[] }} Label
- * @typedef {{ code: string, message: string, retryable: boolean }} BlobError
- * @typedef {{ id: string, status: string, contentType: string | null, size: number | null,
- *   minConfidence: number, maxLabels: number, labels: Label[] | null, error: BlobError | null,
- *   callback: { url: string, status: string, attempts: number, lastError: string | null } | null,
- *   createdAt: string, updatedAt: string, uploadExpiresAt: string, labelledAt: string | null }} ApiBlob
- * @typedef {{ url: string, method: string, headers: string | Record<string, string>, expiresAt: string }} Upload
- * @typedef {{ endpoint: string, apiKey: string }} Settings
- * @typedef {{ connectionTimeoutMs?: number, errors?: GraphQLError[] }} RealtimePayload
- * @typedef {{ message: string, errorType?: string, errorInfo?: unknown }} GraphQLError
- */
-/**
- * A GraphQL document and, as a type only, the shape of its `data`.
- * @template T
- * @typedef {{ query: string, data?: T }} Operation
- */
-/**
- * A message of AppSync's realtime protocol (connection_ack, ka, start_ack, data, error, complete).
- * @template T
- * @typedef {{ type: string, id?: string, payload?: RealtimePayload & { data?: T } }} RealtimeMessage
+ * @typedef {import('./api.js').ApiBlob} ApiBlob
+ * @typedef {import('./api.js').Connection} Connection
+ * @typedef {import('./client-config.js').ClientConfig} ClientConfig
+ * @typedef {import('./session.js').Session} Session
+ * @typedef {import('./session.js').SessionChange} SessionChange
+ * @typedef {import('./session.js').User} User
+ * @typedef {import('./user-pool.js').UserPoolClient} UserPoolClient
  */
 
-/** A failure with a stable type, from GraphQL, the realtime socket, the upload, or the blob itself. */
-class ApiError extends Error {
-  /**
-   * @param {string} source where it failed: GraphQL, Realtime, Upload, Blob, Page
-   * @param {string} type stable type: errorType, S3 error code or BlobError code
-   * @param {string} message
-   * @param {string[]} [details]
-   */
-  constructor(source, type, message, details = []) {
-    super(message);
-    this.name = 'ApiError';
-    this.source = source;
-    this.type = type;
-    this.details = details;
+/** @type {ClientConfig | null} */
+let config = null;
+/** @type {UserPoolClient | null} */
+let pool = null;
+/** @type {Session | null} */
+let session = null;
+/** @type {Connection | null} */
+let connection = null;
+let passwordRulesText = '';
+/** Bumped at every sign-in and sign-out: answers to requests made for an earlier user are dropped, never shown. */
+let epoch = 0;
+/** The labelling in progress; signing out aborts it. @type {AbortController | null} */
+let labelling = null;
+/** A sign-up (or sign-in) waiting for its confirmation code; the password stays in memory only. */
+/** @type {{ email: string, password: string } | null} */
+let awaitingCode = null;
+/** @type {File | null} */
+let chosenFile = null;
+
+// ---------------------------------------------------------------------------------------------
+// Account: sign up, confirm, sign in, sign out.
+
+/**
+ * Where a session is kept: one per user pool, app client and API, so tokens never go to an API they were not
+ * obtained for.
+ * @param {ClientConfig} clientConfig
+ */
+function sessionKey(clientConfig) {
+  const { endpoint, userPoolId, clientId } = clientConfig.userPool;
+  return `${SESSION_STORAGE_PREFIX}${endpoint}|${userPoolId}|${clientId}|${clientConfig.graphqlUrl}`;
+}
+
+/** sessionStorage, or a map for this page only when the browser refuses storage. */
+function tabStorage() {
+  try {
+    sessionStorage.getItem(SESSION_STORAGE_PREFIX);
+    return sessionStorage;
+  } catch {
+    /** @type {Map<string, string>} */
+    const memory = new Map();
+    return {
+      getItem: (/** @type {string} */ key) => memory.get(key) ?? null,
+      setItem: (/** @type {string} */ key, /** @type {string} */ value) => void memory.set(key, value),
+      removeItem: (/** @type {string} */ key) => void memory.delete(key),
+    };
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Settings: endpoint (same origin, or ?endpoint=) and API key (?apiKey=, else local storage).
+/**
+ * @param {SessionChange} change
+ * @param {User | null} user
+ * @param {ApiError | null} reason
+ */
+function onSessionChange(change, user, reason) {
+  if (change === 'refreshed') return;
+  epoch += 1;
+  labelling?.abort();
+  labelling = null;
+  clearWork();
+  renderAccount(user);
+  if (change === 'ended') {
+    setAuthStatus('You are signed out.');
+    showAuthError(reason);
+  }
+  if (user) void refreshRecent();
+}
 
-/** @returns {Settings} */
-function readSettings() {
+/** @param {User | null} user */
+function renderAccount(user) {
+  $('signed-out').hidden = user !== null;
+  $('signed-in').hidden = user === null;
+  $('user-email').textContent = user?.email ?? '';
+  $('upload-section').hidden = user === null;
+  $('recent-section').hidden = user === null;
+  updateUploadButton();
+}
+
+/** Forgets everything shown for the previous user. */
+function clearWork() {
+  showResult(null, null);
+  showError(null);
+  setStep(null);
+  setStatus('');
+  /** @type {HTMLTableElement} */ ($('recent')).tBodies[0].replaceChildren();
+  $('recent-status').textContent = '';
+  showErrorCard('recent-error', null);
+}
+
+/** @param {string} text */
+function setAuthStatus(text) {
+  $('auth-status').textContent = text;
+}
+
+/** @param {unknown} error */
+function showAuthError(error) {
+  showErrorCard('auth-error', error, { passwordRules: passwordRulesText });
+}
+
+/** @param {boolean} busy */
+function setAuthBusy(busy) {
+  for (const id of ['sign-in', 'sign-up', 'confirm', 'resend-code', 'sign-out']) {
+    /** @type {HTMLButtonElement} */ ($(id)).disabled = busy || !session;
+  }
+}
+
+/** @returns {{ email: string, password: string } | null} */
+function readCredentials() {
+  const email = /** @type {HTMLInputElement} */ ($('email')).value.trim();
+  const password = /** @type {HTMLInputElement} */ ($('password')).value;
+  if (!email || !password) {
+    showAuthError(new ApiError('Page', 'MissingInput', 'Enter an email and a password.'));
+    return null;
+  }
+  return { email, password };
+}
+
+/**
+ * Runs one account action: busy buttons, errors in the account card.
+ * @param {() => Promise<void>} action
+ */
+async function accountAction(action) {
+  showAuthError(null);
+  setAuthBusy(true);
+  try {
+    await action();
+  } catch (error) {
+    setAuthStatus('');
+    if (error instanceof ApiError && error.type === 'UserNotConfirmedException') askForCode(null);
+    showAuthError(error);
+  } finally {
+    setAuthBusy(false);
+  }
+}
+
+/** @param {SubmitEvent} event */
+function submitAuth(event) {
+  event.preventDefault();
+  const credentials = readCredentials();
+  if (!credentials || !pool || !session) return;
+  const signUp = /** @type {HTMLElement | null} */ (event.submitter)?.id === 'sign-up';
+  void accountAction(() => (signUp ? signUpWith(credentials) : signInWith(credentials)));
+}
+
+/** @param {{ email: string, password: string }} credentials */
+async function signUpWith(credentials) {
+  if (!pool) return;
+  setAuthStatus(`Creating an account for ${credentials.email}…`);
+  const { confirmed, codeSentTo } = await pool.signUp(credentials.email, credentials.password);
+  if (!confirmed) {
+    awaitingCode = credentials;
+    askForCode(codeSentTo);
+    setAuthStatus(`Account created for ${credentials.email}: enter the confirmation code to finish.`);
+    return;
+  }
+  await signInWith(credentials);
+}
+
+/** @param {{ email: string, password: string }} credentials */
+async function signInWith(credentials) {
+  if (!session) return;
+  setAuthStatus(`Signing in as ${credentials.email}…`);
+  try {
+    await session.signIn(credentials.email, credentials.password);
+    setAuthStatus(''); // the signed-in line says who
+    /** @type {HTMLInputElement} */ ($('password')).value = '';
+    awaitingCode = null;
+    $('confirm-form').hidden = true;
+  } catch (error) {
+    if (error instanceof ApiError && error.type === 'UserNotConfirmedException') awaitingCode = credentials;
+    throw error;
+  }
+}
+
+/** @param {string | null} codeSentTo */
+function askForCode(codeSentTo) {
+  $('confirm-form').hidden = false;
+  $('code-hint').textContent = codeSentTo ? `Sent to ${codeSentTo}.` : 'Sent by email when you signed up.';
+  /** @type {HTMLInputElement} */ ($('code')).focus();
+}
+
+/** @param {SubmitEvent} event */
+function submitCode(event) {
+  event.preventDefault();
+  const code = /** @type {HTMLInputElement} */ ($('code')).value.trim();
+  const pending = awaitingCode ?? readCredentials();
+  if (!pending || !pool) return;
+  if (!code) {
+    showAuthError(new ApiError('Page', 'MissingInput', 'Enter the confirmation code.'));
+    return;
+  }
+  void accountAction(async () => {
+    await /** @type {UserPoolClient} */ (pool).confirmSignUp(pending.email, code);
+    /** @type {HTMLInputElement} */ ($('code')).value = '';
+    await signInWith(pending);
+  });
+}
+
+function resendCode() {
+  const pending = awaitingCode ?? readCredentials();
+  if (!pending || !pool) return;
+  void accountAction(async () => {
+    const sentTo = await /** @type {UserPoolClient} */ (pool).resendConfirmationCode(pending.email);
+    setAuthStatus(`A new code was sent${sentTo ? ` to ${sentTo}` : ''}.`);
+  });
+}
+
+function signOut() {
+  if (!session) return;
+  const current = session;
+  void accountAction(async () => {
+    const email = current.user()?.email ?? '';
+    const { error } = await current.signOut();
+    setAuthStatus(error
+      ? `Signed out of this page; the user pool could not end the session (${describe(error)}).`
+      : `${email} signed out.`);
+  });
+}
+
+function togglePasswordVisibility() {
+  const input = /** @type {HTMLInputElement} */ ($('password'));
+  const button = $('toggle-password');
+  const show = input.type === 'password';
+  input.type = show ? 'text' : 'password';
+  button.textContent = show ? 'Hide' : 'Show';
+  button.setAttribute('aria-pressed', String(show));
+}
+
+/** @param {ClientConfig} clientConfig */
+function showConnection(clientConfig) {
+  const { userPool } = clientConfig;
+  $('graphql-endpoint').textContent = clientConfig.graphqlUrl;
+  $('realtime-endpoint').textContent = clientConfig.realtimeUrl;
+  $('user-pool').textContent = `${userPool.userPoolId} (client ${userPool.clientId}) at ${userPool.endpoint}`;
+  $('config-source').textContent = clientConfig.configUrl;
+  $('password-rules').textContent = `For a new account: ${passwordRulesText.charAt(0).toLowerCase()}${passwordRulesText.slice(1)}`;
+  // The address can point the page elsewhere: say where passwords and tokens then go.
   const params = new URLSearchParams(location.search);
-  const endpoint = params.get('endpoint') ?? defaultEndpoint();
-  const fromUrl = params.get('apiKey');
-  if (fromUrl) {
-    saveApiKey(endpoint, fromUrl);
-    // Keep the key out of the address bar, bookmarks and screenshots once it is stored.
-    params.delete('apiKey');
-    const query = params.toString();
-    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
-  }
-  return { endpoint, apiKey: fromUrl ?? loadApiKey(endpoint) };
-}
-
-function defaultEndpoint() {
-  return location.protocol === 'http:' || location.protocol === 'https:' ? new URL('/graphql', location.origin).href : '';
-}
-
-/** @param {string} endpoint */
-function loadApiKey(endpoint) {
-  try {
-    return localStorage.getItem(API_KEY_STORAGE_PREFIX + endpoint) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** @param {string} endpoint @param {string} apiKey */
-function saveApiKey(endpoint, apiKey) {
-  try {
-    localStorage.setItem(API_KEY_STORAGE_PREFIX + endpoint, apiKey);
-  } catch {
-    // Storage may be disabled (private mode): the key then lives in the form for this visit only.
-  }
-}
-
-/**
- * AppSync's realtime URL: the appsync-realtime-api host for the default domain, `/graphql/realtime` otherwise
- * (custom domains and the local cloud).
- * @param {string} graphqlUrl
- */
-function deriveRealtimeUrl(graphqlUrl) {
-  const url = new URL(graphqlUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (/\.appsync-api\.[^.]+\.amazonaws\.com$/.test(url.hostname)) {
-    url.hostname = url.hostname.replace('.appsync-api.', '.appsync-realtime-api.');
-  } else {
-    url.pathname = `${url.pathname.replace(/\/$/, '')}/realtime`;
-  }
-  url.search = '';
-  return url.href;
-}
-
-// ---------------------------------------------------------------------------------------------
-// API: GraphQL over HTTP, realtime subscription, presigned upload.
-
-/**
- * POSTs one GraphQL operation with the API key; returns `data` or throws the response's first typed error.
- * @template T
- * @param {Settings} settings
- * @param {Operation<T>} operation
- * @param {Record<string, unknown>} [variables]
- * @returns {Promise<T>}
- */
-async function graphql(settings, operation, variables = {}) {
-  let response;
-  try {
-    response = await fetch(settings.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': settings.apiKey },
-      body: JSON.stringify({ query: operation.query, variables }),
-    });
-  } catch (cause) {
-    throw new ApiError('GraphQL', 'NetworkError', `Cannot reach ${settings.endpoint}: ${errorMessage(cause)}`);
-  }
-  /** @type {{ data?: T | null, errors?: GraphQLError[] } | null} */
-  const body = await response.json().catch(() => null);
-  if (body?.errors?.length) throw graphqlError(body.errors);
-  if (!response.ok || !body?.data) {
-    throw new ApiError('GraphQL', `HTTP ${response.status}`, response.statusText || 'Unexpected response');
-  }
-  return body.data;
-}
-
-/** @param {GraphQLError[]} errors */
-function graphqlError(errors) {
-  const [first, ...rest] = errors;
-  const details = [];
-  const info = /** @type {{ field?: string } | undefined} */ (first.errorInfo);
-  if (info && typeof info === 'object' && info.field) details.push(`field: ${info.field}`);
-  for (const other of rest) details.push(`${other.errorType ?? 'Error'}: ${other.message}`);
-  return new ApiError('GraphQL', first.errorType ?? 'Error', first.message, details);
-}
-
-/**
- * The `host` + `x-api-key` object AppSync expects in the connection URL and in every `start` message.
- * @param {Settings} settings
- */
-function authorization(settings) {
-  return { host: new URL(settings.endpoint).host, 'x-api-key': settings.apiKey };
-}
-
-/**
- * Opens AppSync's realtime WebSocket and starts one subscription. Resolves once the server acknowledged it
- * (`start_ack`), so that nothing published afterwards is missed; `onData` then receives each `data` payload and
- * `onError` a failure of the subscription or of the connection. Returns a function that stops and closes.
- * @template T
- * @param {Settings} settings
- * @param {Operation<T>} operation
- * @param {Record<string, unknown>} variables
- * @param {{ onData: (data: T) => void, onError: (error: ApiError) => void }} handlers
- * @returns {Promise<() => void>}
- */
-function subscribe(settings, operation, variables, handlers) {
-  const auth = authorization(settings);
-  const url = new URL(deriveRealtimeUrl(settings.endpoint));
-  url.searchParams.set('header', btoa(JSON.stringify(auth)));
-  url.searchParams.set('payload', btoa('{}'));
-  const id = crypto.randomUUID();
-
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, 'graphql-ws');
-    let acknowledged = false;
-    let closed = false;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    let keepAliveTimer;
-    const startTimer = setTimeout(
-      () => fail(new ApiError('Realtime', 'Timeout', `No start_ack within ${SUBSCRIBE_TIMEOUT_MS / 1000} s`)),
-      SUBSCRIBE_TIMEOUT_MS,
-    );
-
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(startTimer);
-      clearTimeout(keepAliveTimer);
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop', id }));
-      socket.close(1000);
-    };
-    /** @param {ApiError} error */
-    const fail = (error) => {
-      if (closed) return;
-      close();
-      if (acknowledged) handlers.onError(error);
-      else reject(error);
-    };
-    /** @param {number} timeoutMs */
-    const expectKeepAlive = (timeoutMs) => {
-      clearTimeout(keepAliveTimer);
-      keepAliveTimer = setTimeout(
-        () => fail(new ApiError('Realtime', 'ConnectionTimeout', 'The server stopped sending keep-alive messages')),
-        timeoutMs,
-      );
-    };
-    let connectionTimeoutMs = DEFAULT_CONNECTION_TIMEOUT_MS;
-
-    socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-    socket.addEventListener('error', () => fail(new ApiError('Realtime', 'NetworkError', `Cannot connect to ${url.origin}${url.pathname}`)));
-    socket.addEventListener('close', (event) => {
-      if (!closed) fail(new ApiError('Realtime', 'ConnectionClosed', `The connection closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`));
-    });
-    socket.addEventListener('message', (event) => {
-      /** @type {RealtimeMessage<T>} */
-      const message = JSON.parse(String(event.data));
-      switch (message.type) {
-        case 'connection_ack':
-          connectionTimeoutMs = message.payload?.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
-          expectKeepAlive(connectionTimeoutMs);
-          socket.send(JSON.stringify({
-            id,
-            type: 'start',
-            payload: { data: JSON.stringify({ query: operation.query, variables }), extensions: { authorization: auth } },
-          }));
-          break;
-        case 'ka':
-          expectKeepAlive(connectionTimeoutMs);
-          break;
-        case 'start_ack':
-          if (message.id !== id) break;
-          acknowledged = true;
-          clearTimeout(startTimer);
-          resolve(close);
-          break;
-        case 'data':
-          if (message.id === id && message.payload?.data) handlers.onData(message.payload.data);
-          break;
-        case 'connection_error':
-        case 'error':
-          if (message.id === undefined || message.id === id) fail(realtimeError(message.payload));
-          break;
-        case 'complete':
-          if (message.id === id) close();
-          break;
-        default:
-          break;
-      }
-    });
-  });
-}
-
-/** @param {{ errors?: GraphQLError[] } | undefined} payload */
-function realtimeError(payload) {
-  const errors = payload?.errors ?? [];
-  if (!errors.length) return new ApiError('Realtime', 'Error', 'The subscription was refused');
-  const error = graphqlError(errors);
-  error.source = 'Realtime';
-  return error;
-}
-
-/**
- * PUTs the file to the presigned URL with the headers createBlob returned, reporting progress (0..1).
- * XMLHttpRequest, not fetch, because only it reports upload progress.
- * @param {Upload} upload
- * @param {File} file
- * @param {(fraction: number) => void} onProgress
- * @returns {Promise<void>}
- */
-function upload(upload, file, onProgress) {
-  const headers = typeof upload.headers === 'string' ? JSON.parse(upload.headers) : upload.headers;
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open(upload.method, upload.url);
-    for (const [name, value] of Object.entries(headers ?? {})) {
-      // The browser sets these itself (and refuses to let pages set them): it sends the file's real length.
-      if (['content-length', 'host'].includes(name.toLowerCase())) continue;
-      request.setRequestHeader(name, String(value));
-    }
-    request.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    });
-    request.addEventListener('load', () => {
-      if (request.status >= 200 && request.status < 300) {
-        onProgress(1);
-        resolve();
-      } else {
-        reject(storageError(request.status, request.responseText));
-      }
-    });
-    request.addEventListener('error', () => reject(new ApiError(
-      'Upload', 'NetworkError', 'The upload did not reach storage (network failure, or the storage endpoint does not allow this origin)',
-    )));
-    request.send(file);
-  });
-}
-
-/**
- * S3 answers errors as XML: `<Error><Code>SignatureDoesNotMatch</Code><Message>…</Message></Error>`.
- * @param {number} status
- * @param {string} text
- */
-function storageError(status, text) {
-  const xml = new DOMParser().parseFromString(text || '<Error/>', 'application/xml');
-  const code = xml.querySelector('Error > Code')?.textContent;
-  const message = xml.querySelector('Error > Message')?.textContent;
-  return new ApiError('Upload', code || `HTTP ${status}`, message || `Storage answered HTTP ${status}`);
+  const notice = $('config-notice');
+  notice.hidden = !params.has('config') && !params.has('endpoint');
+  notice.textContent = notice.hidden ? '' :
+    `This address points the page at another service: your password goes to ${new URL(userPool.endpoint).host} ` +
+    `and your tokens to ${new URL(clientConfig.graphqlUrl).host}.`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The labelling flow.
 
 /**
- * @param {Settings} settings
  * @param {File} file
  * @param {{ minConfidence?: number, maxLabels?: number, callbackUrl?: string }} options
+ * @param {AbortSignal} signal aborted when the user signs out
  */
-async function labelImage(settings, file, options) {
+async function labelImage(file, options, signal) {
+  const api = /** @type {Connection} */ (connection);
   showError(null);
   showResult(null, file);
   setStep('creating');
-  const { createBlob } = await graphql(settings, CREATE_BLOB, {
+  const { createBlob } = await graphql(api, CREATE_BLOB, {
     input: { contentType: file.type || 'application/octet-stream', contentLength: file.size, ...options },
   });
-  /** @type {ApiBlob} */
+  throwIfAborted(signal);
   const created = createBlob.blob;
   setStatus(`Blob ${created.id} created; upload URL valid until ${formatTime(createBlob.upload.expiresAt)}.`);
+  void refreshRecent();
 
   setStep('subscribing');
   /** @type {ReturnType<typeof deferred<ApiBlob>>} */
   const result = deferred();
-  const stop = await subscribe(settings, LABELS_READY, { id: created.id }, {
+  const stop = await subscribe(api, LABELS_READY, { id: created.id }, {
     onData: (data) => {
       if (data.labelsReady) result.resolve(data.labelsReady);
     },
     onError: (error) => result.reject(error),
   });
+  const uploadAbort = new AbortController();
+  const cancel = () => {
+    uploadAbort.abort();
+    result.reject(new ApiError('Page', 'Cancelled', 'Signed out'));
+  };
+  signal.addEventListener('abort', cancel, { once: true });
 
   try {
+    throwIfAborted(signal);
     setStep('uploading');
-    await upload(createBlob.upload, file, setUploadProgress);
+    const uploaded = uploadFile(createBlob.upload, file, setUploadProgress, uploadAbort.signal);
+    uploaded.catch(() => {}); // awaited below unless the blob ends first
+    // The blob can end before its upload does: deleted meanwhile (DELETED), for one.
+    const early = await Promise.race([uploaded.then(() => null), result.promise]);
+    if (early) {
+      finishWith(early, file);
+      return;
+    }
     setStep('processing');
     setStatus(`Uploaded ${formatBytes(file.size)}; waiting for labelsReady…`);
-    /** @type {ApiBlob} */
-    const blob = await withTimeout(result.promise, RESULT_TIMEOUT_MS, () => fallbackRead(settings, created.id));
+    const blob = await withTimeout(result.promise, RESULT_TIMEOUT_MS, () => fallbackRead(api, created.id));
+    throwIfAborted(signal);
     finishWith(blob, file);
   } finally {
+    signal.removeEventListener('abort', cancel);
+    uploadAbort.abort();
     stop();
   }
 }
 
+/** @param {AbortSignal} signal */
+function throwIfAborted(signal) {
+  if (signal.aborted) throw new ApiError('Page', 'Cancelled', 'Signed out');
+}
+
 /**
  * When no event came in time, reads the blob once so the page says where it stands.
- * @param {Settings} settings @param {string} id
+ * @param {Connection} api @param {string} id
  */
-async function fallbackRead(settings, id) {
-  const { blob } = await graphql(settings, GET_BLOB, { id });
+async function fallbackRead(api, id) {
+  const { blob } = await graphql(api, GET_BLOB, { id });
   if (blob && FINAL_STATUSES.includes(blob.status)) return blob;
   throw new ApiError('Realtime', 'Timeout',
     `No labelsReady event within ${RESULT_TIMEOUT_MS / 1000} s; the blob is ${blob ? blob.status : 'gone'}`);
@@ -400,33 +351,14 @@ async function fallbackRead(settings, id) {
 function finishWith(blob, file) {
   setStep('done', blob.status === 'LABELLED' ? 'done' : 'failed', statusText(blob.status));
   setStatus(`Blob ${blob.id} is ${blob.status}.`);
-  if (blob.error) showError(new ApiError('Blob', blob.error.code, blob.error.message, [retryText(blob.error)]));
-  showResult(blob, file);
+  if (blob.error) showError(new ApiError('Blob', blob.error.code, blob.error.message, { details: [retryText(blob.error)] }));
+  // A deleted blob has nothing left to show.
+  showResult(blob.status === 'DELETED' ? null : blob, file);
   void refreshRecent();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rendering.
-
-/** @param {string} id @returns {HTMLElement} */
-function $(id) {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`#${id} is missing from the page`);
-  return element;
-}
-
-/**
- * Creates an element; text children become text nodes (data is never parsed as HTML).
- * @param {string} tag
- * @param {Record<string, string>} [attributes]
- * @param {...(Node | string | null | undefined)} children
- */
-function el(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  for (const child of children) if (child != null) element.append(child);
-  return element;
-}
+// Progress.
 
 const STEPS = ['creating', 'subscribing', 'uploading', 'processing', 'done'];
 const STEP_TEXT = {
@@ -477,180 +409,29 @@ function setStatus(text) {
 
 /** @param {unknown} error */
 function showError(error) {
-  const box = $('error');
-  box.replaceChildren();
-  if (!error) {
-    box.hidden = true;
-    return;
-  }
-  const apiError = error instanceof ApiError ? error : new ApiError('Page', 'Error', errorMessage(error));
-  box.append(
-    el('p', { class: 'error-title' },
-      el('span', { class: 'error-source' }, apiError.source), ' ',
-      el('code', { class: 'error-type', 'data-testid': 'error-type' }, apiError.type)),
-    el('p', { class: 'error-message' }, apiError.message),
-  );
-  if (apiError.details.length) box.append(el('ul', { class: 'error-details' }, ...apiError.details.map((d) => el('li', {}, d))));
-  box.hidden = false;
-}
-
-/**
- * Shows the blob's labels, and the image with its boxes when the file is at hand.
- * @param {ApiBlob | null} blob
- * @param {File | null} file
- */
-function showResult(blob, file) {
-  const section = $('result');
-  const image = /** @type {HTMLImageElement} */ ($('preview'));
-  if (image.src.startsWith('blob:')) URL.revokeObjectURL(image.src);
-  $('boxes').replaceChildren();
-  $('labels').replaceChildren();
-  if (!blob) {
-    section.hidden = true;
-    return;
-  }
-  const labels = blob.labels ?? [];
-  const colours = colourByLabel(labels);
-  $('result-meta').textContent = [
-    `Blob ${blob.id}`, blob.status, blob.contentType, blob.size != null ? formatBytes(blob.size) : null,
-    `min confidence ${blob.minConfidence}`, `max labels ${blob.maxLabels}`,
-    blob.callback ? `callback ${blob.callback.status.toLowerCase()} (${blob.callback.attempts} attempts)` : null,
-  ].filter(Boolean).join(' · ');
-
-  $('preview-frame').hidden = !file;
-  if (file) {
-    image.src = URL.createObjectURL(file);
-    image.alt = `The uploaded image, ${file.name}`;
-    const boxes = countBoxes(labels);
-    $('preview-caption').textContent = `${file.name}: ${boxes} bounding box${boxes === 1 ? '' : 'es'}`;
-    drawBoxes(labels, colours);
-  } else {
-    image.removeAttribute('src');
-    $('preview-caption').textContent = 'The image is not kept by this page: labels only.';
-  }
-  renderLabels(labels, colours, blob.status);
-  section.hidden = false;
-}
-
-/** @param {Label[]} labels */
-function colourByLabel(labels) {
-  /** @type {Map<string, string>} */
-  const colours = new Map();
-  for (const label of labels) {
-    if (label.instances.length) colours.set(label.name, BOX_COLOURS[colours.size % BOX_COLOURS.length]);
-  }
-  return colours;
-}
-
-/** @param {Label[]} labels */
-function countBoxes(labels) {
-  return labels.reduce((sum, label) => sum + label.instances.length, 0);
-}
-
-/**
- * Boxes are ratios of the image, so percentages of a frame that wraps the image exactly.
- * @param {Label[]} labels @param {Map<string, string>} colours
- */
-function drawBoxes(labels, colours) {
-  const layer = $('boxes');
-  for (const label of labels) {
-    for (const instance of label.instances) {
-      const { left, top, width, height } = instance.boundingBox;
-      // A box touching the top edge carries its tag inside, where it stays visible.
-      const place = top < 0.06 ? 'box tag-inside' : 'box';
-      const box = el('div', { class: place, 'data-label': label.name, 'aria-hidden': 'true' },
-        el('span', { class: 'box-tag' }, `${label.name} ${formatPercent(instance.confidence)}`));
-      box.style.left = `${clampRatio(left) * 100}%`;
-      box.style.top = `${clampRatio(top) * 100}%`;
-      box.style.width = `${clampRatio(width) * 100}%`;
-      box.style.height = `${clampRatio(height) * 100}%`;
-      box.style.setProperty('--colour', colours.get(label.name) ?? BOX_COLOURS[0]);
-      layer.append(box);
-    }
-  }
-}
-
-/** @param {Label[]} labels @param {Map<string, string>} colours @param {string} status */
-function renderLabels(labels, colours, status) {
-  const list = $('labels');
-  if (!labels.length) {
-    list.append(el('li', { class: 'empty' }, status === 'LABELLED' ? 'No label reached the minimum confidence.' : 'No labels.'));
-    return;
-  }
-  for (const label of labels) list.append(renderLabel(label, colours.get(label.name)));
-}
-
-/** @param {Label} label @param {string | undefined} colour */
-function renderLabel(label, colour) {
-  const bar = el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill' }));
-  /** @type {HTMLElement} */ (bar.firstChild).style.width = `${Math.max(0, Math.min(100, label.confidence))}%`;
-  const item = el('li', { class: 'label', 'data-label': label.name },
-    el('div', { class: 'label-head' },
-      colour ? el('span', { class: 'swatch', 'aria-hidden': 'true' }) : null,
-      el('span', { class: 'label-name' }, label.name),
-      el('span', { class: 'label-confidence' }, formatPercent(label.confidence))),
-    bar,
-    facts(label));
-  if (colour) {
-    item.style.setProperty('--colour', colour);
-    item.tabIndex = 0;
-    item.addEventListener('mouseenter', () => highlight(label.name, true));
-    item.addEventListener('mouseleave', () => highlight(label.name, false));
-    item.addEventListener('focus', () => highlight(label.name, true));
-    item.addEventListener('blur', () => highlight(label.name, false));
-  }
-  return item;
-}
-
-/** @param {Label} label */
-function facts(label) {
-  const list = el('dl', { class: 'facts' });
-  /** @type {Array<[string, string[]]>} */
-  const rows = [['Parents', label.parents], ['Categories', label.categories], ['Aliases', label.aliases]];
-  for (const [term, values] of rows) {
-    if (values.length) list.append(el('dt', {}, term), el('dd', {}, values.join(', ')));
-  }
-  if (label.instances.length) {
-    const count = label.instances.length;
-    list.append(el('dt', {}, 'Boxes'), el('dd', {}, `${count} instance${count === 1 ? '' : 's'}`));
-  }
-  return list;
-}
-
-/** @param {string} name @param {boolean} on */
-function highlight(name, on) {
-  for (const box of $('boxes').querySelectorAll('.box')) {
-    box.classList.toggle('dimmed', on && /** @type {HTMLElement} */ (box).dataset.label !== name);
-  }
+  showErrorCard('error', error);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Recent blobs.
-
-/** @type {Settings} */
-let settings = { endpoint: '', apiKey: '' };
+// Recent blobs: the signed-in user's own (the API answers nothing else).
 
 async function refreshRecent() {
+  if (!connection || !session?.user()) return;
+  const asked = epoch;
   const status = $('recent-status');
-  if (!settings.apiKey || !settings.endpoint) {
-    status.textContent = 'Enter the API key to list blobs.';
-    return;
-  }
   status.textContent = 'Loading…';
   try {
-    const { blobs } = await graphql(settings, LIST_BLOBS, { limit: 10 });
-    renderRecent(blobs.items);
+    const { blobs } = await graphql(connection, LIST_BLOBS, { limit: RECENT_LIMIT });
+    if (asked !== epoch) return;
+    showErrorCard('recent-error', null);
+    /** @type {HTMLTableElement} */ ($('recent')).tBodies[0].replaceChildren(...blobs.items.map(recentRow));
     const count = blobs.items.length;
     status.textContent = count ? `${count} blob${count === 1 ? '' : 's'}, newest first` : 'No blobs yet.';
   } catch (error) {
-    status.textContent = `Cannot list blobs: ${describe(error)}`;
+    if (asked !== epoch) return;
+    status.textContent = 'Cannot list your blobs.';
+    showErrorCard('recent-error', error);
   }
-}
-
-/** @param {ApiBlob[]} blobs */
-function renderRecent(blobs) {
-  const body = /** @type {HTMLTableElement} */ ($('recent')).tBodies[0];
-  body.replaceChildren(...blobs.map(recentRow));
 }
 
 /** @param {ApiBlob} blob */
@@ -659,40 +440,75 @@ function recentRow(blob) {
   const show = el('button', { type: 'button', class: 'link', 'aria-label': `Show blob ${blob.id}` }, shortId(blob.id));
   show.title = blob.id;
   show.addEventListener('click', () => void showBlob(blob.id));
+  const actions = el('td', { class: 'row-actions' });
+  if (blob.callback) {
+    const redeliver = el('button', { type: 'button', class: 'secondary small', 'aria-label': `Send the webhook of blob ${blob.id} again` }, 'Resend webhook');
+    redeliver.addEventListener('click', () => void redeliverWebhook(blob.id));
+    actions.append(redeliver, ' ');
+  }
   const remove = el('button', { type: 'button', class: 'danger small', 'aria-label': `Delete blob ${blob.id}` }, 'Delete');
   remove.addEventListener('click', () => void removeBlob(blob.id));
+  actions.append(remove);
   return el('tr', { 'data-blob-id': blob.id },
     el('td', { class: 'mono' }, show),
     el('td', {}, el('span', { class: `badge status-${blob.status.toLowerCase()}` }, statusText(blob.status))),
     el('td', {}, el('time', { datetime: blob.createdAt }, formatTime(blob.createdAt))),
     el('td', {}, top.length ? top.join(', ') : blob.error ? `${blob.error.code}` : '—'),
-    el('td', { class: 'row-actions' }, remove));
+    el('td', { class: 'webhook' }, blob.callback
+      ? `${statusText(blob.callback.status)}, ${blob.callback.attempts} attempt${blob.callback.attempts === 1 ? '' : 's'}`
+      : '—'),
+    actions);
+}
+
+/**
+ * Runs one action of the recent list for the current user; its error goes in the list's error card.
+ * @param {(api: Connection) => Promise<string>} action returns what to say when it succeeded
+ */
+async function recentAction(action) {
+  if (!connection) return;
+  const asked = epoch;
+  showErrorCard('recent-error', null);
+  try {
+    const said = await action(connection);
+    if (asked === epoch) $('recent-status').textContent = said;
+  } catch (error) {
+    if (asked === epoch) showErrorCard('recent-error', error);
+  }
 }
 
 /** @param {string} id */
 async function showBlob(id) {
+  const asked = epoch;
   try {
-    const { blob } = await graphql(settings, GET_BLOB, { id });
+    const { blob } = await graphql(/** @type {Connection} */ (connection), GET_BLOB, { id });
+    if (asked !== epoch) return;
     if (!blob) throw new ApiError('GraphQL', 'NotFound', `Blob ${id} no longer exists`);
-    showError(blob.error ? new ApiError('Blob', blob.error.code, blob.error.message, [retryText(blob.error)]) : null);
+    showError(blob.error ? new ApiError('Blob', blob.error.code, blob.error.message, { details: [retryText(blob.error)] }) : null);
     showResult(blob, null);
     $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
-    showError(error);
+    if (asked === epoch) showError(error);
   }
 }
 
 /** @param {string} id */
 async function removeBlob(id) {
   if (!confirm(`Delete blob ${id}, its image and its labels?`)) return;
-  const status = $('recent-status');
-  try {
-    const { deleteBlob } = await graphql(settings, DELETE_BLOB, { id });
+  await recentAction(async (api) => {
+    const { deleteBlob } = await graphql(api, DELETE_BLOB, { id });
     await refreshRecent();
-    status.textContent = deleteBlob ? `Deleted blob ${id}.` : `Blob ${id} was already gone.`;
-  } catch (error) {
-    status.textContent = `Cannot delete blob ${id}: ${describe(error)}`;
-  }
+    return deleteBlob ? `Deleted blob ${id}.` : `Blob ${id} was already gone.`;
+  });
+}
+
+/** @param {string} id */
+async function redeliverWebhook(id) {
+  await recentAction(async (api) => {
+    const { redeliverCallback } = await graphql(api, REDELIVER_CALLBACK, { id });
+    await refreshRecent();
+    const callback = redeliverCallback?.callback;
+    return callback ? `Webhook of blob ${id} sent again: ${statusText(callback.status).toLowerCase()}.` : `Blob ${id} is gone.`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -708,6 +524,7 @@ function deferred() {
     resolve = res;
     reject = rej;
   });
+  promise.catch(() => {}); // a failure nobody awaits any more (the flow ended first) is not unhandled
   return { promise: /** @type {Promise<T>} */ (promise), resolve, reject };
 }
 
@@ -725,117 +542,52 @@ function withTimeout(promise, ms, onTimeout) {
   return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));
 }
 
-/** @param {unknown} error */
-function errorMessage(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** @param {unknown} error */
-function describe(error) {
-  return error instanceof ApiError ? `${error.type}: ${error.message}` : errorMessage(error);
-}
-
-/** @param {BlobError} error */
-function retryText(error) {
-  return error.retryable ? 'retryable: uploading the same image later may succeed' : 'not retryable';
-}
-
-/** @param {string} status */
-function statusText(status) {
-  return status.charAt(0) + status.slice(1).toLowerCase().replace(/_/g, ' ');
-}
-
-/** @param {number} value 0..100 */
-function formatPercent(value) {
-  return `${value.toFixed(1)}%`;
-}
-
-/** @param {number} bytes */
-function formatBytes(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** @param {string} iso */
-function formatTime(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}
-
-/** @param {string} id */
-function shortId(id) {
-  return id.length > 12 ? `${id.slice(0, 6)}…${id.slice(-4)}` : id;
-}
-
-/** @param {number} ratio */
-function clampRatio(ratio) {
-  return Math.max(0, Math.min(1, ratio));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Wiring.
 
-/** @type {File | null} */
-let chosenFile = null;
+/** Earlier versions of the page kept API keys in localStorage; the API has none any more. */
+function forgetApiKeys() {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith('image-labels.apiKey:')) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage disabled: nothing was kept either.
+  }
+}
 
-function init() {
-  settings = readSettings();
-  const endpointInput = /** @type {HTMLInputElement} */ ($('endpoint'));
-  const keyInput = /** @type {HTMLInputElement} */ ($('api-key'));
-  endpointInput.value = settings.endpoint;
-  keyInput.value = settings.apiKey;
-  showRealtimeEndpoint();
-
-  endpointInput.addEventListener('input', showRealtimeEndpoint);
-  $('connection-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    saveConnection();
-  });
-  $('toggle-key').addEventListener('click', toggleKeyVisibility);
+async function init() {
+  forgetApiKeys();
+  $('auth-form').addEventListener('submit', (event) => submitAuth(/** @type {SubmitEvent} */ (event)));
+  $('confirm-form').addEventListener('submit', (event) => submitCode(/** @type {SubmitEvent} */ (event)));
+  $('resend-code').addEventListener('click', resendCode);
+  $('sign-out').addEventListener('click', signOut);
+  $('toggle-password').addEventListener('click', togglePasswordVisibility);
   wireFileInput();
   $('upload-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void startLabelling();
   });
   $('refresh').addEventListener('click', () => void refreshRecent());
-  updateUploadButton();
-  void refreshRecent();
-}
+  setAuthBusy(true);
 
-function showRealtimeEndpoint() {
-  const value = /** @type {HTMLInputElement} */ ($('endpoint')).value;
-  let realtime = '';
   try {
-    realtime = value ? deriveRealtimeUrl(value) : '';
-  } catch {
-    realtime = 'not a valid URL';
-  }
-  $('realtime-endpoint').textContent = realtime;
-}
-
-function saveConnection() {
-  const endpoint = /** @type {HTMLInputElement} */ ($('endpoint')).value.trim();
-  const apiKey = /** @type {HTMLInputElement} */ ($('api-key')).value.trim();
-  const status = $('connection-status');
-  if (!URL.canParse(endpoint)) {
-    status.textContent = 'The endpoint is not a valid URL.';
+    config = await loadClientConfig(new URL(location.href));
+  } catch (error) {
+    $('signed-out').hidden = false;
+    setAuthStatus('The page cannot sign anyone in without its configuration.');
+    showAuthError(error);
     return;
   }
-  settings = { endpoint, apiKey };
-  saveApiKey(endpoint, apiKey);
-  status.textContent = 'Saved.';
-  updateUploadButton();
-  void refreshRecent();
-}
-
-function toggleKeyVisibility() {
-  const input = /** @type {HTMLInputElement} */ ($('api-key'));
-  const button = $('toggle-key');
-  const show = input.type === 'password';
-  input.type = show ? 'text' : 'password';
-  button.textContent = show ? 'Hide' : 'Show';
-  button.setAttribute('aria-pressed', String(show));
+  passwordRulesText = passwordRules(config.passwordPolicy);
+  showConnection(config);
+  pool = createUserPoolClient(config.userPool);
+  session = createSession({ pool, storage: tabStorage(), storageKey: sessionKey(config), onChange: onSessionChange });
+  connection = { graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, auth: session };
+  const user = session.restore();
+  renderAccount(user);
+  setAuthBusy(false);
+  if (user) void refreshRecent();
 }
 
 function wireFileInput() {
@@ -862,7 +614,7 @@ function chooseFile(file) {
 }
 
 function updateUploadButton() {
-  /** @type {HTMLButtonElement} */ ($('upload-button')).disabled = !chosenFile || !settings.apiKey || !settings.endpoint;
+  /** @type {HTMLButtonElement} */ ($('upload-button')).disabled = !chosenFile || !session?.user() || labelling !== null;
 }
 
 /** Reads the options form: empty fields are left out, so the API applies its defaults. */
@@ -881,17 +633,21 @@ function readOptions() {
 }
 
 async function startLabelling() {
-  if (!chosenFile) return;
-  const button = /** @type {HTMLButtonElement} */ ($('upload-button'));
-  button.disabled = true;
+  if (!chosenFile || !connection || labelling) return;
+  const run = new AbortController();
+  labelling = run;
+  updateUploadButton();
   try {
-    await labelImage(settings, chosenFile, readOptions());
+    await labelImage(chosenFile, readOptions(), run.signal);
   } catch (error) {
+    // Signed out meanwhile: the page was cleared, and the error is about a user who is gone.
+    if (run.signal.aborted) return;
     failCurrentStep();
     showError(error);
   } finally {
+    if (labelling === run) labelling = null;
     updateUploadButton();
   }
 }
 
-init();
+void init();
