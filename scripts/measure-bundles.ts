@@ -18,6 +18,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'bundles');
 const RESULT = join(ROOT, 'bench', 'results', 'bundles.json');
 const TARGET_BYTES = 500 * 1024;
+/** process-upload carries five clients (S3, DynamoDB, Rekognition, SQS, Secrets Manager) and the batch processor. */
+const TARGET_BYTES_OF: Record<string, number> = { 'process-upload': 550 * 1024 };
 
 /** ESM bundles of CommonJS packages still call require() for Node built-ins. */
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -37,6 +39,7 @@ interface FunctionSizes {
   bundled: VariantSize;
   deployed: VariantSize;
   sdkExternal: VariantSize;
+  targetBytes: number;
   underTarget: Record<Variant, boolean>;
   /** Every variant imports; the presign bundles also sign a URL with the environment's credentials. */
   loads: boolean | null;
@@ -150,16 +153,18 @@ async function main(): Promise<void> {
     const bundled = await bundle(entry, 'bundled');
     const deployed = await bundle(entry, 'deployed');
     const external = await bundle(entry, 'sdkExternal');
+    const target = TARGET_BYTES_OF[basename(entry, '.ts')] ?? TARGET_BYTES;
     results.push({
       name: basename(entry, '.ts'),
       entry: relative(ROOT, entry),
       bundled: bundled.size,
       deployed: deployed.size,
       sdkExternal: external.size,
+      targetBytes: target,
       underTarget: {
-        bundled: bundled.size.bytes < TARGET_BYTES,
-        deployed: deployed.size.bytes < TARGET_BYTES,
-        sdkExternal: external.size.bytes < TARGET_BYTES,
+        bundled: bundled.size.bytes < target,
+        deployed: deployed.size.bytes < target,
+        sdkExternal: external.size.bytes < target,
       },
       loads: checkLoading ? (await loads(bundled.file)) && (await loads(deployed.file)) : null,
     });

@@ -18,6 +18,7 @@ describe('the deployment settings', () => {
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'INFO',
       removalPolicy: RemovalPolicy.DESTROY,
+      rekognitionTps: 50,
     });
   });
 
@@ -30,6 +31,7 @@ describe('the deployment settings', () => {
       xray: 'true',
       logRetentionDays: '14',
       logLevel: 'debug',
+      rekognitionTps: '5',
     });
 
     expect(config).toMatchObject({
@@ -40,6 +42,7 @@ describe('the deployment settings', () => {
       xray: true,
       logRetention: RetentionDays.TWO_WEEKS,
       logLevel: 'DEBUG',
+      rekognitionTps: 5,
     });
   });
 
@@ -67,6 +70,7 @@ describe('the deployment settings', () => {
     [{ apiKeyExpirationDays: 'soon' }, /apiKeyExpirationDays/],
     [{ xray: 'yes' }, /xray/],
     [{ logLevel: 'TRACE' }, /logLevel/],
+    [{ rekognitionTps: '0' }, /rekognitionTps/],
   ])('refuse %j with a message that names the setting', (context, message) => {
     expect(() => configOf(context)).toThrow(message);
   });
@@ -104,7 +108,7 @@ describe('a prod stack with its own settings', () => {
     });
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
+        QueueConfigurations: [
           Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'prod/' }] } } }),
         ],
       },
