@@ -18,6 +18,7 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     ['S3', `${cloud.s3Endpoint}  bucket ${cloud.bucket}`],
     ['DynamoDB', `${cloud.dynamodbEndpoint}  table ${cloud.table}`],
     ['Rekognition', cloud.rekognitionEndpoint],
+    ['SQS', `${cloud.sqsEndpoint}  uploads at most ${cloud.maxConcurrency} at a time`],
     ['Credentials', `${cloud.credentials.accessKeyId} / ${cloud.credentials.secretAccessKey}  (region ${cloud.region})`],
     ['Data', cloud.dataDir],
   ];
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
       ports: settings.ports,
       labellerWorkers: settings.labellerWorkers,
       ttlSweepSeconds: settings.ttlSweepSeconds,
+      rekognitionTps: settings.rekognitionTps,
+      processingLeaseSeconds: settings.processingLeaseSeconds,
       logStream: logs,
     });
   } catch (error) {
@@ -90,6 +93,10 @@ async function main(): Promise<void> {
       s3Endpoint: cloud.s3Endpoint,
       dynamodbEndpoint: cloud.dynamodbEndpoint,
       rekognitionEndpoint: cloud.rekognitionEndpoint,
+      sqsEndpoint: cloud.sqsEndpoint,
+      uploadQueueUrl: cloud.uploadQueueUrl,
+      deadLetterQueueUrl: cloud.deadLetterQueueUrl,
+      maxConcurrency: cloud.maxConcurrency,
       dataDir: cloud.dataDir,
     });
   }
