@@ -310,8 +310,11 @@ async function announce(record: StoredBlob, deps: ProcessingDependencies, log: L
     }
   }
   if (record.announcingSince !== undefined) {
-    await deps.store.finishAnnouncing(record.id, record.announcingSince).catch((error: unknown) => {
+    try {
+      await deps.store.finishAnnouncing(record.id, record.announcingSince);
+      log.info('Announcement done');
+    } catch (error) {
       log.warn('Could not mark the announcement done: a duplicated message may announce it again', { error });
-    });
+    }
   }
 }

@@ -21,6 +21,9 @@ export const BLOB_FIELDS = /* GraphQL */ `
   createdAt updatedAt uploadExpiresAt labelledAt
 `;
 
+/** What the helpers below need of a local cloud: in this process (LocalCloud) or a child process (its ready line). */
+export type CloudEndpoints = Pick<LocalCloud, 'graphqlUrl' | 'realtimeUrl' | 'apiKey'>;
+
 export interface GraphQLError {
   message: string;
   errorType?: string;
@@ -48,7 +51,7 @@ export async function removeDataDir(cloud: LocalCloud): Promise<void> {
 }
 
 export async function graphql<T>(
-  cloud: LocalCloud,
+  cloud: CloudEndpoints,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GraphQLResponse<T>> {
@@ -61,7 +64,7 @@ export async function graphql<T>(
   return { status: response.status, data: body.data ?? null, errors: body.errors };
 }
 
-export async function createBlob(cloud: LocalCloud, input: CreateBlobInput): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
+export async function createBlob(cloud: CloudEndpoints, input: CreateBlobInput): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
   return graphql<{ createBlob: CreateBlobPayload }>(
     cloud,
     `mutation Create($input: CreateBlobInput!) {
@@ -71,7 +74,7 @@ export async function createBlob(cloud: LocalCloud, input: CreateBlobInput): Pro
   );
 }
 
-export async function getBlob(cloud: LocalCloud, id: string): Promise<Blob | null> {
+export async function getBlob(cloud: CloudEndpoints, id: string): Promise<Blob | null> {
   const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id });
   if (result.errors) {
     throw new Error(`blob(${id}) failed: ${JSON.stringify(result.errors)}`);
@@ -110,7 +113,7 @@ export interface LabelsReadySubscription {
   close(): void;
 }
 
-export async function subscribeLabelsReady(cloud: LocalCloud, id: string): Promise<LabelsReadySubscription> {
+export async function subscribeLabelsReady(cloud: CloudEndpoints, id: string): Promise<LabelsReadySubscription> {
   const host = new URL(cloud.graphqlUrl).host;
   const authorization = { host, 'x-api-key': cloud.apiKey };
   const url = `${cloud.realtimeUrl}?header=${encodeURIComponent(base64Json(authorization))}&payload=e30=`;
