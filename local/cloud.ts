@@ -39,7 +39,7 @@ import {
 import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
-import { tokenBucket } from './rekognition/rate-limit.ts';
+import { type RateLimiter, tokenBucket } from './rekognition/rate-limit.ts';
 import { startRekognitionServer, type RekognitionServer } from './rekognition/server.ts';
 import { startS3Server, type LocalS3 } from './s3/server.ts';
 import { startEventSourceMapping } from './sqs/event-source.ts';
@@ -110,6 +110,8 @@ export interface LocalCloud {
   deadLetterQueueUrl: string;
   /** How many process-upload invocations may run at once (the event source mapping's maximum concurrency). */
   maxConcurrency: number;
+  /** DetectLabels calls refused over the quota so far (`rekognitionTps`). */
+  rekognitionThrottled(): number;
   webhookSecret: string;
   bucket: string;
   table: string;
@@ -221,6 +223,19 @@ function configureEnvironment(values: Record<string, string | undefined>): () =>
       }
     }
   };
+}
+
+/** At most one line a second while calls are throttled, instead of one per call; returns the stop. */
+function reportThrottling(quota: RateLimiter, tps: number, logger: Logger): () => Promise<void> {
+  let reported = 0;
+  const timer = setInterval(() => {
+    if (quota.refused > reported) {
+      logger.info('DetectLabels calls throttled', { lastSecond: quota.refused - reported, total: quota.refused, quotaPerSecond: tps });
+      reported = quota.refused;
+    }
+  }, 1000);
+  timer.unref();
+  return async () => clearInterval(timer);
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -338,6 +353,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       logger: logs.logger('s3'),
     });
+    const quota = options.rekognitionTps === undefined ? undefined : tokenBucket(options.rekognitionTps);
+    if (quota) {
+      closers.push(reportThrottling(quota, options.rekognitionTps!, logs.logger('rekognition')));
+    }
     const labeller = createLabeller({ workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
     closers.push(() => labeller.close());
     // Rekognition reads S3Object images from the local S3, through the SDK like any client.
@@ -346,7 +365,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       host,
       port: ports.rekognition,
       labeller,
-      limiter: options.rekognitionTps === undefined ? undefined : tokenBucket(options.rekognitionTps),
+      limiter: quota,
       getObject: async (bucket, key, version) => {
         const s3 = await s3Start;
         objectReader ??= new S3Client({
@@ -485,6 +504,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       uploadQueueUrl: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
       deadLetterQueueUrl: sqs.queueUrl(LOCAL_DEAD_LETTER_QUEUE_NAME),
       maxConcurrency,
+      rekognitionThrottled: () => quota?.refused ?? 0,
       webhookSecret: secrets.webhookSecret,
       bucket: LOCAL_BUCKET_NAME,
       table: LOCAL_TABLE_NAME,

@@ -5,6 +5,8 @@
 export interface RateLimiter {
   /** True when a call may go ahead now (and counts it); false when it is over the quota. */
   tryAcquire(): boolean;
+  /** Calls refused so far. */
+  readonly refused: number;
 }
 
 export function tokenBucket(ratePerSecond: number, nowMs: () => number = () => performance.now()): RateLimiter {
@@ -14,16 +16,21 @@ export function tokenBucket(ratePerSecond: number, nowMs: () => number = () => p
   const capacity = ratePerSecond;
   let tokens = capacity;
   let refilledAt = nowMs();
+  let refused = 0;
   return {
     tryAcquire() {
       const now = nowMs();
       tokens = Math.min(capacity, tokens + ((now - refilledAt) / 1000) * ratePerSecond);
       refilledAt = now;
       if (tokens < 1) {
+        refused += 1;
         return false;
       }
       tokens -= 1;
       return true;
+    },
+    get refused() {
+      return refused;
     },
   };
 }

@@ -8,6 +8,7 @@ describe('the local Rekognition quota', () => {
     const answers = Array.from({ length: 6 }, () => limiter.tryAcquire());
 
     expect(answers).toEqual([true, true, true, true, true, false]);
+    expect(limiter.refused).toBe(1);
   });
 
   it('gives a call back every 1/N second, never more than one second’s worth', () => {
