@@ -102,6 +102,7 @@ async function loads(file: string): Promise<boolean> {
     APPSYNC_GRAPHQL_URL: 'https://example.appsync-api.eu-west-1.amazonaws.com/graphql',
     AWS_REGION: 'eu-west-1',
     WEBHOOK_SECRET: `whsec_${Buffer.alloc(32).toString('base64')}`,
+    UPLOAD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/uploads',
     LOG_LEVEL: 'SILENT',
   };
   for (const [name, value] of Object.entries(placeholders)) {
