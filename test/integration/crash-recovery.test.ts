@@ -43,15 +43,15 @@ describe('the local cloud killed while uploads are PROCESSING', () => {
     const first = await startChildCloud(dataDir, flags);
     clouds.push(first);
     const photos = await Promise.all(PHOTOS.map((name) => fixture(name)));
-    const ids = await Promise.all(
-      Array.from({ length: UPLOADS }, async (_, i) => {
-        const created = await createBlob(first.ready, { contentType: 'image/png', callbackUrl: receiver!.url });
-        const { blob, upload } = created.data!.createBlob;
-        const response = await putBytes(upload.url, JSON.parse(upload.headers) as Record<string, string>, photos[i % photos.length]);
-        expect(response.status).toBe(200);
-        return blob.id;
-      }),
+    // Every blob created first, then every upload at once: they are all claimed before many are labelled.
+    const created = await Promise.all(
+      Array.from({ length: UPLOADS }, async () => (await createBlob(first.ready, { contentType: 'image/png', callbackUrl: receiver!.url })).data!.createBlob),
     );
+    const ids = created.map(({ blob }) => blob.id);
+    const uploads = await Promise.all(
+      created.map(({ upload }, i) => putBytes(upload.url, JSON.parse(upload.headers) as Record<string, string>, photos[i % photos.length])),
+    );
+    expect(uploads.map((response) => response.status)).toEqual(ids.map(() => 200));
     await eventually(
       async () => (await Promise.all(ids.map((id) => getBlob(first.ready, id)))).filter((blob) => blob?.status === 'PROCESSING').length >= 21,
       30_000,
