@@ -106,6 +106,7 @@ async function measureOnce(run: number, idleSeconds: number): Promise<Run> {
     '--s3-port', String(base + 2),
     '--dynamodb-port', String(base + 3),
     '--rekognition-port', String(base + 4),
+    '--sqs-port', String(base + 5),
     '--log-format', 'json',
     '--log-level', 'warn',
   ];

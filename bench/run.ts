@@ -9,6 +9,7 @@ const benchmarks: Array<{ name: string; script: string; args?: string[] }> = [
   { name: 'Lambda bundle sizes', script: 'scripts/measure-bundles.ts' },
   { name: 'local labeller', script: 'bench/labeller.ts', args: ['--rounds', '5'] },
   { name: 'local cloud start and idle memory', script: 'bench/local-cloud.ts' },
+  { name: 'a burst of 1,000 uploads against a Rekognition quota of 5 TPS', script: 'bench/burst.ts' },
 ];
 
 let failed = 0;

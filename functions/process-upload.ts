@@ -1,7 +1,9 @@
-// S3 ObjectCreated → label the upload (see commons/process-upload.ts for the steps and the state machine).
-// Throws only when a record should be processed again (a failing dependency): Lambda's retry then takes over the
-// blob, whose lease was released. Records that finished or were skipped are skipped again by the retry.
-import type { Context, S3Event } from 'aws-lambda';
+// Upload queue (S3 ObjectCreated events, through SQS) → label the uploads (see commons/process-upload.ts for the
+// steps and the state machine). Partial batch responses: a message whose upload must be tried again is handed back
+// with the delay its processing asked for (ChangeMessageVisibility) and reported as a batch item failure; the
+// others are deleted by the event source mapping. Nothing is retried by throwing from the handler.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createAppSyncPublisher } from './commons/appsync-publisher.ts';
 import { BlobStore, documentClient } from './commons/blob-store.ts';
 import {
@@ -9,20 +11,25 @@ import {
   createRekognitionClient,
   createS3Client,
   createSecretsManagerClient,
+  createSQSClient,
 } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
 import { callbackDeliverer } from './commons/deliver-callback.ts';
 import { DomainError } from './commons/errors.ts';
-import { invocationLogger, logger } from './commons/logger.ts';
-import { processUploadEvent } from './commons/process-upload.ts';
+import { invocationLogger, type LocatedLogger, logger } from './commons/logger.ts';
+import { sqsHandBack } from './commons/message-hand-back.ts';
+import type { ProcessingDependencies } from './commons/process-upload.ts';
+import { processUploadMessage } from './commons/upload-message.ts';
 import { webhookSecretProvider } from './commons/webhook-secret.ts';
 
-const config = loadConfig(process.env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret']);
+const config = loadConfig(process.env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret', 'uploadQueueUrl']);
 logger.setLogLevel(config.logLevel);
-const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
-const rekognition = createRekognitionClient();
-const store = new BlobStore(documentClient(createDynamoDBClient()), config.tableName);
+const sockets = { maxSockets: config.sdkMaxSockets };
+const s3 = createS3Client({ ...sockets, forcePathStyle: config.s3ForcePathStyle });
+const rekognition = createRekognitionClient(sockets);
+const store = new BlobStore(documentClient(createDynamoDBClient(sockets)), config.tableName);
+const handBack = sqsHandBack(createSQSClient(sockets), config.uploadQueueUrl);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
 const deliver = callbackDeliverer(
   config,
@@ -31,28 +38,40 @@ const deliver = callbackDeliverer(
   systemClock,
 );
 
-export const handler = async (event: S3Event, context: Context): Promise<void> => {
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const log = invocationLogger(context);
-  const results = await processUploadEvent(
-    event,
-    {
-      store,
-      s3,
-      rekognition,
-      publisher,
-      deliver: (record, blobLog) => deliver(record, blobLog, context.getRemainingTimeInMillis?.()),
-      clock: systemClock,
-      bucketName: config.bucketName,
-      stage: config.stage,
-      leaseSeconds: config.processingLeaseSeconds,
-    },
-    log,
-  );
-  const retries = results.flatMap((result) => (result.outcome === 'retry' ? [result] : []));
-  if (retries.length > 0) {
-    const detail = retries.map((result) => `${result.blobId}: ${result.error.message}`).join('; ');
-    throw new DomainError('DependencyUnavailable', `${retries.length} of ${results.length} uploads to retry: ${detail}`, {
-      retryable: true,
+  const deps: ProcessingDependencies = {
+    store,
+    s3,
+    rekognition,
+    publisher,
+    deliver: (record, blobLog) => deliver(record, blobLog, context.getRemainingTimeInMillis?.()),
+    clock: systemClock,
+    bucketName: config.bucketName,
+    stage: config.stage,
+    leaseSeconds: config.processingLeaseSeconds,
+  };
+  // One processor per invocation: it holds the batch's state, and the local cloud runs invocations side by side.
+  const processor = new BatchProcessor(EventType.SQS);
+  return processPartialResponse(event, (message: SQSRecord) => processMessage(message, deps, log), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+};
+
+async function processMessage(message: SQSRecord, deps: ProcessingDependencies, log: LocatedLogger): Promise<void> {
+  const outcome = await processUploadMessage(message, config.uploadQueueMaxReceiveCount, deps, log);
+  if (outcome.kind === 'done') {
+    return;
+  }
+  try {
+    await handBack(message.receiptHandle, outcome.delaySeconds);
+  } catch (error) {
+    log.warn('Could not set when the message comes back; it returns after the queue visibility timeout', {
+      messageId: message.messageId,
+      error,
     });
   }
-};
+  // Reported as a batch item failure: the event source mapping leaves the message in the queue.
+  throw new DomainError('RetryLater', `Handed back for ${outcome.delaySeconds} s: ${outcome.reason}`, { retryable: true });
+}

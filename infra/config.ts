@@ -4,6 +4,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import { DEFAULT_REKOGNITION_TPS } from '../functions/commons/upload-queue.ts';
 
 export interface StackConfig {
   /** Names the stack and its resources, and prefixes the S3 object keys (`{stage}/{id}`). */
@@ -32,6 +33,8 @@ export interface StackConfig {
   logLevel: string;
   /** RETAIN for prod (data outlives the stack), DESTROY for every other stage. */
   removalPolicy: RemovalPolicy;
+  /** DetectLabels transactions per second the account may use: sizes the upload queue's consumer concurrency. */
+  rekognitionTps: number;
 }
 
 export const PRODUCTION_STAGE = 'prod';
@@ -62,6 +65,7 @@ export function readStackConfig(node: Node): StackConfig {
     logRetention: retention(integer(node, 'logRetentionDays', 30, 1, 3653)),
     logLevel,
     removalPolicy: stage === PRODUCTION_STAGE ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    rekognitionTps: integer(node, 'rekognitionTps', DEFAULT_REKOGNITION_TPS, 1, 10_000),
   };
 }
 

@@ -3,28 +3,28 @@ import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
 import { dataSources } from '../resolvers/manifest.ts';
 import type { StackConfig } from './config.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';
 import { BlobsTable } from './constructs/blobs-table.ts';
-import { FailedUploadsQueue } from './constructs/failed-uploads-queue.ts';
 import { Functions } from './constructs/functions.ts';
 import { GraphqlApi } from './constructs/graphql-api.ts';
 import { ManifestResolvers } from './constructs/manifest-resolvers.ts';
 import { UploadBucket } from './constructs/upload-bucket.ts';
 import { Users } from './constructs/users.ts';
+import { UploadQueue } from './constructs/upload-queue.ts';
 import { WebhookSecret } from './constructs/webhook-secret.ts';
 
 export interface ImageLabelsStackProps extends StackProps {
   config: StackConfig;
 }
 
-/** The S3-triggered function; the others are Lambda data sources named by the manifest. */
+/** The function fed by the upload queue; the others are Lambda data sources named by the manifest. */
 export const PROCESS_UPLOAD = 'process-upload';
 /** The IAM-only mutation through which process-upload feeds labelsReady. */
 export const PUBLISH_MUTATION = 'publishBlobResult';
@@ -36,6 +36,7 @@ export class ImageLabelsStack extends Stack {
   readonly functions: Functions;
   readonly webhookSecret: secretsmanager.Secret;
   readonly users: Users;
+  readonly uploadQueue: UploadQueue;
 
   constructor(scope: Construct, id: string, props: ImageLabelsStackProps) {
     super(scope, id, props);
@@ -123,8 +124,13 @@ export class ImageLabelsStack extends Stack {
     processUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
     processUpload.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
     processUpload.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
-    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(processUpload), {
-      prefix: keyPrefix,
+    const uploadQueue = new UploadQueue(this, 'UploadQueue', {
+      bucket,
+      keyPrefix,
+      processUpload,
+      rekognitionTps: config.rekognitionTps,
+      processingLeaseSeconds: DEFAULT_PROCESSING_LEASE_SECONDS,
+      removalPolicy: config.removalPolicy,
     });
     processUpload.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(stageObjects)] }),
@@ -135,10 +141,6 @@ export class ImageLabelsStack extends Stack {
     table.grantReadWriteData(processUpload);
     api.grantMutation(processUpload, PUBLISH_MUTATION);
     webhookSecret.grantRead(processUpload);
-    const failedUploads = new FailedUploadsQueue(this, 'FailedUploads', {
-      processUpload,
-      removalPolicy: config.removalPolicy,
-    });
 
     this.bucket = bucket;
     this.table = table;
@@ -146,6 +148,7 @@ export class ImageLabelsStack extends Stack {
     this.functions = functions;
     this.webhookSecret = webhookSecret;
     this.users = users;
+    this.uploadQueue = uploadQueue;
 
     new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
     new CfnOutput(this, 'RealtimeUrl', {
@@ -159,9 +162,13 @@ export class ImageLabelsStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId, description: 'App client without secret (SRP, password, refresh)' });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'FailedUploadsQueueUrl', {
-      value: failedUploads.queue.queueUrl,
-      description: 'S3 events whose processing failed on every attempt (their blobs stay PROCESSING)',
+    new CfnOutput(this, 'UploadQueueUrl', {
+      value: uploadQueue.queue.queueUrl,
+      description: `S3 upload events waiting for process-upload (at most ${uploadQueue.maxConcurrency} at a time)`,
+    });
+    new CfnOutput(this, 'UploadDeadLetterQueueUrl', {
+      value: uploadQueue.deadLetterQueue.queueUrl,
+      description: 'Upload events that could not be processed: redrive them once the cause is fixed',
     });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: webhookSecret.secretArn,

@@ -1,4 +1,4 @@
-// The offline local cloud: DynamoDB, S3, Rekognition, AppSync and the Lambda handlers on one machine.
+// The offline local cloud: DynamoDB, S3, SQS, Rekognition, AppSync and the Lambda handlers on one machine.
 // The handlers and resolver bundles are the ones the cloud runs; only endpoints, credentials and
 // names differ, and they reach the handlers the way Lambda configures them: environment variables.
 import { randomUUID, X509Certificate } from 'node:crypto';
@@ -8,10 +8,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Context, S3Event } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import {
+  DEFAULT_PROCESSING_LEASE_SECONDS,
+  DEFAULT_REKOGNITION_TPS,
+  maxConcurrencyFor,
+  UPLOAD_QUEUE,
+  visibilityTimeoutSeconds,
+} from '../functions/commons/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
-import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
 import { serveStatic } from './appsync/static-files.ts';
@@ -24,9 +31,11 @@ import {
   LOCAL_ACCOUNT_ID,
   LOCAL_BUCKET_NAME,
   LOCAL_CREDENTIALS,
+  LOCAL_DEAD_LETTER_QUEUE_NAME,
   LOCAL_REGION,
   LOCAL_STAGE,
   LOCAL_TABLE_NAME,
+  LOCAL_UPLOAD_QUEUE_NAME,
   loadOrCreateSecrets,
   localCredentials,
   type LocalCloudPorts,
@@ -35,8 +44,12 @@ import { startCognitoServer, type CognitoServer } from './cognito/server.ts';
 import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
+import { type RateLimiter, tokenBucket } from './rekognition/rate-limit.ts';
 import { startRekognitionServer, type RekognitionServer } from './rekognition/server.ts';
 import { startS3Server, type LocalS3 } from './s3/server.ts';
+import { startEventSourceMapping } from './sqs/event-source.ts';
+import { LocalQueue } from './sqs/queue.ts';
+import { startSqsServer, type LocalSqs } from './sqs/server.ts';
 import { urlHost } from './net.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -64,8 +77,10 @@ function serveClientConfig(req: IncomingMessage, res: ServerResponse, outputs: A
   return true;
 }
 
-/** The handler that S3 ObjectCreated events invoke (the bucket notification's target). */
+/** The handler the upload queue's event source mapping invokes. */
 const UPLOAD_HANDLER = 'process-upload';
+/** The SenderId of the messages S3 writes to the queue. */
+const S3_SENDER_ID = 'AIDALOCALS3NOTIFICATIONS';
 
 /** Lambda timeouts as infra/constructs/functions.ts deploys them; handlers read them through the context. */
 const TIMEOUTS_SECONDS: Record<string, number> = {
@@ -76,7 +91,7 @@ const TIMEOUTS_SECONDS: Record<string, number> = {
 };
 
 export interface LocalCloudOptions {
-  /** Where everything persists (DynamoDB, S3 objects, pending events, API key, secrets, certificate). */
+  /** Where everything persists (DynamoDB, S3 objects, queued events, API key, secrets, certificate). */
   dataDir: string;
   /** Default 127.0.0.1. */
   host?: string;
@@ -90,12 +105,18 @@ export interface LocalCloudOptions {
   logStream?: LogStream;
   /** Seconds between TTL sweeps of the table. Default 30. */
   ttlSweepSeconds?: number;
-  /** Waits before the two retries of a failed S3 event delivery. Default [1000, 2000] ms. */
-  eventRetryDelaysMs?: number[];
   /** Uploads each owner may create per UTC day. Default 500, as the stack. */
   uploadQuotaPerDay?: number;
   /** Write the client configuration (amplify_outputs.json) here; none is written when absent. */
   amplifyOutputsPath?: string;
+  /**
+   * DetectLabels calls per second before the local Rekognition throttles, as the account quota does; the upload
+   * queue's maximum concurrency follows it as the stack's follows `-c rekognitionTps`. Default: unlimited (and the
+   * concurrency the stack deploys by default).
+   */
+  rekognitionTps?: number;
+  /** After this, a blob left PROCESSING is taken over (PROCESSING_LEASE_SECONDS). Default 120. */
+  processingLeaseSeconds?: number;
 }
 
 export interface LocalCloud {
@@ -114,6 +135,14 @@ export interface LocalCloud {
   s3Endpoint: string;
   rekognitionEndpoint: string;
   dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  /** The queue S3 sends upload events to, and its dead-letter queue. */
+  uploadQueueUrl: string;
+  deadLetterQueueUrl: string;
+  /** How many process-upload invocations may run at once (the event source mapping's maximum concurrency). */
+  maxConcurrency: number;
+  /** DetectLabels calls refused over the quota so far (`rekognitionTps`). */
+  rekognitionThrottled(): number;
   webhookSecret: string;
   bucket: string;
   table: string;
@@ -126,7 +155,7 @@ export interface LocalCloud {
   /** The ports actually bound. */
   ports: LocalCloudPorts;
   dataDir: string;
-  /** Resolves when every S3 event raised so far has been handled by the processing function. */
+  /** Resolves when every upload event raised so far has left the queue (processed, or dead-lettered). */
   uploadsIdle(): Promise<void>;
   /** Stops every server; the data stays in dataDir. */
   close(): Promise<void>;
@@ -227,6 +256,19 @@ function configureEnvironment(values: Record<string, string | undefined>): () =>
   };
 }
 
+/** At most one line a second while calls are throttled, instead of one per call; returns the stop. */
+function reportThrottling(quota: RateLimiter, tps: number, logger: Logger): () => Promise<void> {
+  let reported = 0;
+  const timer = setInterval(() => {
+    if (quota.refused > reported) {
+      logger.info('DetectLabels calls throttled', { lastSecond: quota.refused - reported, total: quota.refused, quotaPerSecond: tps });
+      reported = quota.refused;
+    }
+  }, 1000);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);
   const host = options.host ?? DEFAULT_HOST;
@@ -294,6 +336,36 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ttlSweepSeconds: options.ttlSweepSeconds ?? DEFAULT_TTL_SWEEP_SECONDS,
       logger: logs.logger('dynamodb'),
     });
+    // The upload queue and its dead-letter queue, as infra/constructs/upload-queue.ts declares them.
+    const processingLeaseSeconds = options.processingLeaseSeconds ?? DEFAULT_PROCESSING_LEASE_SECONDS;
+    const maxConcurrency = maxConcurrencyFor(options.rekognitionTps ?? DEFAULT_REKOGNITION_TPS);
+    const queueDirectory = (name: string) => join(dataDir, 'sqs', name);
+    const deadLetterQueue = await LocalQueue.open({
+      name: LOCAL_DEAD_LETTER_QUEUE_NAME,
+      directory: queueDirectory(LOCAL_DEAD_LETTER_QUEUE_NAME),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      visibilityTimeoutSeconds: 30,
+    });
+    const uploadQueue = await LocalQueue.open({
+      name: LOCAL_UPLOAD_QUEUE_NAME,
+      directory: queueDirectory(LOCAL_UPLOAD_QUEUE_NAME),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      visibilityTimeoutSeconds: visibilityTimeoutSeconds(processingLeaseSeconds),
+      redrive: { deadLetterQueue, maxReceiveCount: UPLOAD_QUEUE.maxReceiveCount },
+    });
+    const sqsStart = startSqsServer({
+      host,
+      port: ports.sqs,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      credentials: LOCAL_CREDENTIALS,
+      queues: [uploadQueue, deadLetterQueue],
+      logger: logs.logger('sqs'),
+    });
+    // Each SDK client is shared by every invocation running in this process: as many sockets as invocations.
+    const sdkMaxSockets = Math.max(50, maxConcurrency);
     const s3Start = startS3Server({
       dataDir,
       host,
@@ -305,11 +377,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       notification: {
         prefix: `${LOCAL_STAGE}/`,
         configurationId: 'ProcessUpload',
-        handler: invoke(UPLOAD_HANDLER) as (event: S3Event) => Promise<unknown>,
-        retryDelaysMs: options.eventRetryDelaysMs,
+        // As S3 writes to SQS: the event is the message body.
+        send: async (event) => {
+          await uploadQueue.send(JSON.stringify(event), { senderId: S3_SENDER_ID });
+        },
       },
       logger: logs.logger('s3'),
     });
+    const quota = options.rekognitionTps === undefined ? undefined : tokenBucket(options.rekognitionTps);
+    if (quota) {
+      closers.push(reportThrottling(quota, options.rekognitionTps!, logs.logger('rekognition')));
+    }
     const labeller = createLabeller({ workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
     closers.push(() => labeller.close());
     // Rekognition reads S3Object images from the local S3, through the SDK like any client.
@@ -318,6 +396,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       host,
       port: ports.rekognition,
       labeller,
+      limiter: quota,
       getObject: async (bucket, key, version) => {
         const s3 = await s3Start;
         objectReader ??= new S3Client({
@@ -327,6 +406,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           forcePathStyle: true,
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
+          requestHandler: { httpAgent: { maxSockets: sdkMaxSockets } },
         });
         const object = await objectReader.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version }));
         return object.Body!.transformToByteArray();
@@ -344,8 +424,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       logger: logs.logger('cognito'),
     });
 
-    const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart, cognitoStart]);
-    const [dynamodbResult, s3Result, rekognitionResult, tlsResult, cognitoResult] = started;
+    const started = await Promise.allSettled([dynamodbStart, s3Start, rekognitionStart, tlsStart, sqsStart, cognitoStart]);
+    const [dynamodbResult, s3Result, rekognitionResult, tlsResult, sqsResult, cognitoResult] = started;
+    if (sqsResult.status === 'fulfilled') {
+      closers.push(() => sqsResult.value.close());
+    }
     if (cognitoResult.status === 'fulfilled') {
       closers.push(() => cognitoResult.value.close());
     }
@@ -368,6 +451,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamodb = (dynamodbResult as PromiseFulfilledResult<LocalDynamoDb>).value;
     const s3 = (s3Result as PromiseFulfilledResult<LocalS3>).value;
     const rekognition = (rekognitionResult as PromiseFulfilledResult<RekognitionServer>).value;
+    const sqs = (sqsResult as PromiseFulfilledResult<LocalSqs>).value;
     const cognito = (cognitoResult as PromiseFulfilledResult<CognitoServer>).value;
     const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
     logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognition.url, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
@@ -404,7 +488,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       serveOther: (req, res) => serveClientConfig(req, res, clientConfig.outputs) || serveStatic(WEB_ROOT, req, res),
     });
     closers.push(() => appsync.close());
-    // Before the S3 server closes: events in progress finish against live services, the rest stay pending.
+    // Before the S3 server closes: events being sent reach the queue.
     closers.push(() => s3.stopEvents());
 
     const restoreEnvironment = configureEnvironment({
@@ -417,6 +501,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      UPLOAD_QUEUE_URL: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
+      UPLOAD_QUEUE_MAX_RECEIVE_COUNT: String(UPLOAD_QUEUE.maxReceiveCount),
+      PROCESSING_LEASE_SECONDS: String(processingLeaseSeconds),
+      SDK_MAX_SOCKETS: String(sdkMaxSockets),
       STAGE: LOCAL_STAGE,
       TABLE_NAME: LOCAL_TABLE_NAME,
       BUCKET_NAME: LOCAL_BUCKET_NAME,
@@ -435,6 +524,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       handlersFailed(error);
       throw error;
     }
+    // Lambda's event source mapping, as the stack configures it. Closed first: the invocations it runs finish
+    // against live services; messages not received yet stay in the queue for the next start.
+    const uploadConsumer = startEventSourceMapping({
+      queue: uploadQueue,
+      region: LOCAL_REGION,
+      batchSize: UPLOAD_QUEUE.batchSize,
+      maxConcurrency,
+      invoke: invoke(UPLOAD_HANDLER) as (event: SQSEvent) => Promise<unknown>,
+      logger: logs.logger('sqs'),
+    });
+    closers.push(() => uploadConsumer.close());
+    logs.logger('sqs').info('upload queue consumed', {
+      maxConcurrency,
+      batchSize: UPLOAD_QUEUE.batchSize,
+      visibilityTimeoutSeconds: uploadQueue.visibilityTimeoutSeconds,
+      maxReceiveCount: UPLOAD_QUEUE.maxReceiveCount,
+      rekognitionTps: options.rekognitionTps ?? 'unlimited',
+    });
 
     const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
     const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
@@ -463,6 +570,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       s3Endpoint: s3.endpoint,
       rekognitionEndpoint: rekognition.url,
       dynamodbEndpoint: dynamodb.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      uploadQueueUrl: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
+      deadLetterQueueUrl: sqs.queueUrl(LOCAL_DEAD_LETTER_QUEUE_NAME),
+      maxConcurrency,
+      rekognitionThrottled: () => quota?.refused ?? 0,
       webhookSecret: secrets.webhookSecret,
       bucket: LOCAL_BUCKET_NAME,
       table: LOCAL_TABLE_NAME,
@@ -477,9 +589,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         s3: s3.port,
         dynamodb: dynamodb.port,
         rekognition: boundPort(rekognition.url),
+        sqs: sqs.port,
       },
       dataDir,
-      uploadsIdle: () => s3.eventsIdle(),
+      uploadsIdle: async () => {
+        await s3.eventsIdle();
+        await uploadConsumer.idle();
+      },
       close: closeAll,
     };
     log.info('local cloud ready', { graphqlUrl: cloud.graphqlUrl, dataDir, host: urlHost(host) });

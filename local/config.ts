@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE } from '../infra/amplify-outputs.ts';
 import type { LogFormat } from './log.ts';
 
@@ -19,6 +20,8 @@ export interface LocalCloudPorts {
   s3: number;
   dynamodb: number;
   rekognition: number;
+  /** The upload queue (AWS JSON 1.0, as the SDK's SQS client speaks it). */
+  sqs: number;
 }
 
 export const DEFAULT_PORTS: Readonly<LocalCloudPorts> = {
@@ -28,10 +31,11 @@ export const DEFAULT_PORTS: Readonly<LocalCloudPorts> = {
   s3: 4569,
   dynamodb: 4567,
   rekognition: 4570,
+  sqs: 4572,
 };
 
 /** Ports 0 everywhere: each server takes a free port (tests). */
-export const FREE_PORTS: Readonly<LocalCloudPorts> = { graphql: 0, graphqlHttps: 0, cognito: 0, s3: 0, dynamodb: 0, rekognition: 0 };
+export const FREE_PORTS: Readonly<LocalCloudPorts> = { graphql: 0, graphqlHttps: 0, cognito: 0, s3: 0, dynamodb: 0, rekognition: 0, sqs: 0 };
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = '.data';
@@ -40,6 +44,8 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_STAGE = 'local';
 export const LOCAL_TABLE_NAME = 'image-labels-local-blobs';
 export const LOCAL_BUCKET_NAME = 'image-labels-local-uploads';
+export const LOCAL_UPLOAD_QUEUE_NAME = 'image-labels-local-uploads';
+export const LOCAL_DEAD_LETTER_QUEUE_NAME = 'image-labels-local-upload-dead-letters';
 export const DEFAULT_TTL_SWEEP_SECONDS = 30;
 export const DEFAULT_LABELLER_WORKERS = 1;
 
@@ -139,6 +145,9 @@ export interface StartSettings {
   amplifyOutputsPath: string;
   labellerWorkers: number;
   ttlSweepSeconds: number;
+  /** DetectLabels calls per second the local Rekognition accepts; undefined: unlimited. */
+  rekognitionTps: number | undefined;
+  processingLeaseSeconds: number;
   logFormat: LogFormat | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -158,10 +167,15 @@ Options (environment variable in brackets):
   --s3-port <n>             S3 endpoint [S3_PORT] (default 4569)
   --dynamodb-port <n>       DynamoDB endpoint [DYNAMODB_PORT] (default 4567)
   --rekognition-port <n>    Rekognition endpoint [REKOGNITION_PORT] (default 4570)
+  --sqs-port <n>            SQS endpoint of the upload queue [SQS_PORT] (default 4572)
   --labeller-workers <n>    image model workers [LABELLER_WORKERS] (default 1)
   --upload-quota <n>        uploads each user may create per UTC day [UPLOAD_QUOTA_PER_DAY] (default 500)
   --amplify-outputs <file>  where the client configuration is written [AMPLIFY_OUTPUTS] (default amplify_outputs.json)
   --ttl-sweep-seconds <n>   how often expired DynamoDB items are deleted [TTL_SWEEP_SECONDS] (default 30)
+  --rekognition-tps <n>     DetectLabels calls per second before Rekognition throttles, as the account
+                            quota does; also sizes the queue's consumers [REKOGNITION_TPS] (default unlimited)
+  --processing-lease-seconds <n>
+                            after this, a blob left PROCESSING is taken over [PROCESSING_LEASE_SECONDS] (default 120)
   --log-format <f>          pretty or json [LOG_FORMAT] (default: pretty on a terminal, json otherwise)
   --log-level <l>           debug, info, warn or error [LOCAL_LOG_LEVEL] (default info)
   -h, --help                this text
@@ -176,6 +190,10 @@ function integerSetting(name: string, raw: string | undefined, fallback: number,
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function optionalIntegerSetting(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : integerSetting(name, raw, min, min, max);
 }
 
 /** Parses command-line flags (argv without node and the script) over environment variables. */
@@ -195,6 +213,9 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
       's3-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'rekognition-port': { type: 'string' },
+      'sqs-port': { type: 'string' },
+      'rekognition-tps': { type: 'string' },
+      'processing-lease-seconds': { type: 'string' },
       'labeller-workers': { type: 'string' },
       'ttl-sweep-seconds': { type: 'string' },
       'log-format': { type: 'string' },
@@ -228,11 +249,14 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
         s3: port(values['s3-port'], 'S3_PORT', DEFAULT_PORTS.s3),
         dynamodb: port(values['dynamodb-port'], 'DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
         rekognition: port(values['rekognition-port'], 'REKOGNITION_PORT', DEFAULT_PORTS.rekognition),
+        sqs: port(values['sqs-port'], 'SQS_PORT', DEFAULT_PORTS.sqs),
       },
       uploadQuotaPerDay: integerSetting('upload quota', values['upload-quota'] ?? env.UPLOAD_QUOTA_PER_DAY, DEFAULT_UPLOAD_QUOTA_PER_DAY, 1, 1_000_000),
       amplifyOutputsPath: resolve(values['amplify-outputs'] ?? env.AMPLIFY_OUTPUTS ?? AMPLIFY_OUTPUTS_FILE),
       labellerWorkers: integerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, DEFAULT_LABELLER_WORKERS, 1, 16),
       ttlSweepSeconds: integerSetting('TTL sweep seconds', values['ttl-sweep-seconds'] ?? env.TTL_SWEEP_SECONDS, DEFAULT_TTL_SWEEP_SECONDS, 1, 86_400),
+      rekognitionTps: optionalIntegerSetting('Rekognition TPS', values['rekognition-tps'] ?? env.REKOGNITION_TPS, 1, 10_000),
+      processingLeaseSeconds: integerSetting('processing lease seconds', values['processing-lease-seconds'] ?? env.PROCESSING_LEASE_SECONDS, DEFAULT_PROCESSING_LEASE_SECONDS, 10, 900),
       logFormat,
       logLevel,
     },

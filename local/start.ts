@@ -19,6 +19,7 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     ['S3', `${cloud.s3Endpoint}  bucket ${cloud.bucket}`],
     ['DynamoDB', `${cloud.dynamodbEndpoint}  table ${cloud.table}`],
     ['Rekognition', cloud.rekognitionEndpoint],
+    ['SQS', `${cloud.sqsEndpoint}  uploads at most ${cloud.maxConcurrency} at a time`],
     ['Credentials', `${cloud.credentials.accessKeyId} / ${cloud.credentials.secretAccessKey}  (region ${cloud.region})`],
     ['Data', cloud.dataDir],
   ];
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
       ttlSweepSeconds: settings.ttlSweepSeconds,
       uploadQuotaPerDay: settings.uploadQuotaPerDay,
       amplifyOutputsPath: settings.amplifyOutputsPath,
+      rekognitionTps: settings.rekognitionTps,
+      processingLeaseSeconds: settings.processingLeaseSeconds,
       logStream: logs,
     });
   } catch (error) {
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       realtimeUrl: cloud.realtimeUrl,
       httpsGraphqlUrl: cloud.httpsGraphqlUrl,
       wssRealtimeUrl: cloud.wssRealtimeUrl,
+      region: cloud.region,
       userPoolId: cloud.userPool.id,
       userPoolClientId: cloud.userPool.clientId,
       userPoolEndpoint: cloud.userPool.endpoint,
@@ -103,6 +107,10 @@ async function main(): Promise<void> {
       s3Endpoint: cloud.s3Endpoint,
       dynamodbEndpoint: cloud.dynamodbEndpoint,
       rekognitionEndpoint: cloud.rekognitionEndpoint,
+      sqsEndpoint: cloud.sqsEndpoint,
+      uploadQueueUrl: cloud.uploadQueueUrl,
+      deadLetterQueueUrl: cloud.deadLetterQueueUrl,
+      maxConcurrency: cloud.maxConcurrency,
       dataDir: cloud.dataDir,
     });
   }

@@ -1,6 +1,6 @@
 // Every DynamoDB read and write of blob records by the functions.
-// Each state change is one conditional UpdateItem on the state it leaves, so a duplicated S3 event, a retried
-// Lambda or a late attempt whose lease was taken over cannot process twice or move a final state back.
+// Each state change is one conditional UpdateItem on the state it leaves, so a duplicated S3 event, a redelivered
+// message or a late attempt whose lease was taken over cannot process twice or move a final state back.
 //
 //   PENDING_UPLOAD ──startProcessing──▶ PROCESSING ──markLabelled──▶ LABELLED
 //   PROCESSING (lease passed) ──startProcessing──▶ PROCESSING (taken over)
@@ -10,19 +10,36 @@
 //
 // The lease is the `processingStartedAt` written by startProcessing: later transitions of that attempt are
 // conditional on it, so only the attempt holding the lease can finish the record.
+//
+// A final transition also starts the announcement: `announcingSince` says the result is stored but subscribers and
+// the callback may not have heard of it yet. The attempt removes it once it has published (finishAnnouncing); an
+// attempt that died in between leaves it behind, and a redelivered message takes the announcement over once it is
+// older than the lease (claimAnnouncement). So a crash between the write and the publish cannot leave a subscriber
+// waiting forever.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
 import type { BlobError, CallbackStatus, Label } from '../../generated/graphql.ts';
 import { DomainError, fromAwsError, isConditionalCheckFailed } from './errors.ts';
 
+/** A blob record with the bookkeeping of processing that the API never shows. */
+export type StoredBlob = BlobRecord & {
+  /** Set by a final transition until the result has been published and called back (see the header). */
+  announcingSince?: string;
+};
+
 export type StartProcessingResult =
-  | { started: true; record: BlobRecord; lease: string; tookOver: boolean }
+  | { started: true; record: StoredBlob; lease: string; tookOver: boolean }
   /**
-   * Nothing to do: the record is missing, already being processed under a live lease, or final.
-   * `currentStatus` is what DynamoDB reported with the refusal (null when there is no blob).
+   * Nothing to start: the record is missing, already being processed under a live lease, or final. `current` is the
+   * record as it stands (null when there is no blob), for the caller to tell "done" from "come back later".
    */
-  | { started: false; currentStatus: string | null };
+  | { started: false; current: StoredBlob | null };
+
+export type ClaimAnnouncementResult =
+  | { claimed: true; record: StoredBlob; since: string }
+  | { claimed: false; current: StoredBlob | null };
 
 export interface CallbackAttempt {
   status: CallbackStatus;
@@ -47,7 +64,7 @@ export class BlobStore {
   ) {}
 
   /** The blob record, or null when there is none (idempotency records in the same table are not blobs). */
-  async get(id: string): Promise<BlobRecord | null> {
+  async get(id: string): Promise<StoredBlob | null> {
     try {
       const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
       return toRecord(Item);
@@ -58,11 +75,11 @@ export class BlobStore {
 
   /**
    * PENDING_UPLOAD → PROCESSING, or takes over a PROCESSING record whose lease has passed (a crashed or timed-out
-   * attempt). Removes the TTL: an uploaded blob is kept. Anything else is not an error: the caller skips.
+   * attempt). Removes the TTL: an uploaded blob is kept. Anything else is not an error: the caller decides from the
+   * current record whether to skip or to come back later.
    */
   async startProcessing(id: string, now: Date, leaseSeconds: number): Promise<StartProcessingResult> {
     const lease = now.toISOString();
-    const leaseCutoff = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -78,7 +95,7 @@ export class BlobStore {
             ':pending': 'PENDING_UPLOAD',
             ':blob': BLOB_ENTITY,
             ':lease': lease,
-            ':leaseCutoff': leaseCutoff,
+            ':leaseCutoff': leaseCutoff(now, leaseSeconds),
           },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -88,36 +105,90 @@ export class BlobStore {
       if (previous === null) {
         throw new DomainError('InternalError', `UpdateItem on blob ${id} returned no previous record`);
       }
-      const record: BlobRecord = { ...previous, status: 'PROCESSING', processingStartedAt: lease, updatedAt: lease };
+      const record: StoredBlob = { ...previous, status: 'PROCESSING', processingStartedAt: lease, updatedAt: lease };
       delete record.expiresAt;
       return { started: true, record, lease, tookOver: previous.status === 'PROCESSING' };
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
-        return { started: false, currentStatus: statusOfRefusal(error) };
+        return { started: false, current: await this.refusedRecord(id, error) };
       }
       throw fromAwsError('DynamoDB', error);
     }
   }
 
-  markLabelled(id: string, lease: string, result: { labels: Label[]; size: number; now: Date }): Promise<BlobRecord> {
+  markLabelled(id: string, lease: string, result: { labels: Label[]; size: number; now: Date }): Promise<StoredBlob> {
     return this.finish(id, lease, 'LABELLED', result.now, {
       set: { labels: result.labels, size: result.size, labelledAt: result.now.toISOString() },
       remove: ['error'],
     });
   }
 
-  markRejected(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<BlobRecord> {
+  markRejected(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<StoredBlob> {
     return this.finish(id, lease, 'REJECTED', result.now, {
       set: { error: result.error, size: result.size },
       remove: ['labels'],
     });
   }
 
-  markFailed(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<BlobRecord> {
+  markFailed(id: string, lease: string, result: { error: BlobError; size?: number; now: Date }): Promise<StoredBlob> {
     return this.finish(id, lease, 'FAILED', result.now, {
       set: { error: result.error, size: result.size },
       remove: ['labels'],
     });
+  }
+
+  /**
+   * Takes over the announcement of a final blob whose announcing attempt let its lease pass (it died between
+   * storing the result and publishing it).
+   */
+  async claimAnnouncement(id: string, now: Date, leaseSeconds: number): Promise<ClaimAnnouncementResult> {
+    const since = now.toISOString();
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET announcingSince = :since',
+          ConditionExpression: '#status IN (:labelled, :failed, :rejected) AND announcingSince < :leaseCutoff',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':since': since,
+            ':leaseCutoff': leaseCutoff(now, leaseSeconds),
+            ':labelled': 'LABELLED',
+            ':failed': 'FAILED',
+            ':rejected': 'REJECTED',
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { claimed: true, record: requireRecord(id, Attributes), since };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        return { claimed: false, current: await this.refusedRecord(id, error) };
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
+  }
+
+  /** The result has been published and called back: nobody needs to announce it again. */
+  async finishAnnouncing(id: string, since: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'REMOVE announcingSince',
+          ConditionExpression: 'announcingSince = :since',
+          ExpressionAttributeValues: { ':since': since },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        return; // Taken over by another attempt, or deleted: it is theirs now.
+      }
+      throw fromAwsError('DynamoDB', error);
+    }
   }
 
   /** Gives the lease up, so that a retry of this invocation can take the record over without waiting for it to pass. */
@@ -198,10 +269,10 @@ export class BlobStore {
     status: Extract<StoredBlobStatus, 'LABELLED' | 'FAILED' | 'REJECTED'>,
     now: Date,
     change: { set: Item; remove: string[] },
-  ): Promise<BlobRecord> {
+  ): Promise<StoredBlob> {
     const values: Item = { ':status': status, ':processing': 'PROCESSING', ':lease': lease, ':now': now.toISOString() };
     const names: Record<string, string> = { '#status': 'status' };
-    const set = ['#status = :status', 'updatedAt = :now'];
+    const set = ['#status = :status', 'updatedAt = :now', 'announcingSince = :now'];
     for (const [attribute, value] of Object.entries(change.set)) {
       if (value === undefined) {
         continue;
@@ -236,29 +307,35 @@ export class BlobStore {
       throw fromAwsError('DynamoDB', error);
     }
   }
+
+  /**
+   * The record a refused condition found. DynamoDB returns it with the refusal (ReturnValuesOnConditionCheckFailure);
+   * an engine that does not (the local DynamoDB) costs one consistent read instead.
+   */
+  private async refusedRecord(id: string, refusal: unknown): Promise<StoredBlob | null> {
+    const item = (refusal as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+    return item === undefined ? this.get(id) : toRecord(unmarshall(item));
+  }
 }
 
 export function isFinalRecord(record: Pick<BlobRecord, 'status'>): boolean {
   return FINAL.includes(record.status);
 }
 
-function toRecord(item: Item | undefined): BlobRecord | null {
+
+function leaseCutoff(now: Date, leaseSeconds: number): string {
+  return new Date(now.getTime() - leaseSeconds * 1000).toISOString();
+}
+
+function toRecord(item: Item | undefined): StoredBlob | null {
   if (item === undefined || item.entity !== BLOB_ENTITY || typeof item.id !== 'string') {
     return null;
   }
   // The item was written by the createBlob pipeline and the functions, in BlobRecord's shape.
-  return item as unknown as BlobRecord;
+  return item as unknown as StoredBlob;
 }
 
-/** The `status` of the item returned with a ConditionalCheckFailedException (ReturnValuesOnConditionCheckFailure). */
-function statusOfRefusal(error: unknown): string | null {
-  // The exception carries the item in DynamoDB's wire format: { status: { S: 'LABELLED' } }.
-  const item = (error as { Item?: Record<string, { S?: unknown } | undefined> }).Item;
-  const status = item?.status?.S;
-  return typeof status === 'string' ? status : null;
-}
-
-function requireRecord(id: string, item: Item | undefined): BlobRecord {
+function requireRecord(id: string, item: Item | undefined): StoredBlob {
   const record = toRecord(item);
   if (record === null) {
     throw new DomainError('InternalError', `UpdateItem on blob ${id} returned no record`);

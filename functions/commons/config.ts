@@ -1,7 +1,8 @@
 // Configuration of the Lambda functions: read from the environment and validated once, at module load.
 // Each handler names the settings it cannot work without; everything else has a default.
 // A bad or missing value stops the function at start-up with one message that lists every problem.
-// SDK endpoints are not here: the SDK reads AWS_ENDPOINT_URL_S3 / _DYNAMODB / _REKOGNITION and AWS_REGION itself.
+// SDK endpoints are not here: the SDK reads AWS_ENDPOINT_URL_S3 / _DYNAMODB / _REKOGNITION / _SQS and AWS_REGION itself.
+import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from './upload-queue.ts';
 
 export type LogLevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
 
@@ -24,11 +25,17 @@ export interface Config {
   s3ForcePathStyle: boolean;
   /** A PROCESSING record older than this may be taken over by another attempt. */
   processingLeaseSeconds: number;
+  /** The queue of S3 upload events (process-upload hands messages back to it for a later attempt). */
+  uploadQueueUrl: string;
+  /** The queue's maxReceiveCount: on that receive a failing dependency ends the blob FAILED. */
+  uploadQueueMaxReceiveCount: number;
+  /** Sockets each AWS SDK client may open (one process running many invocations at once needs more than one). */
+  sdkMaxSockets: number;
   logLevel: LogLevelName;
 }
 
 /** Settings without a sensible default: a handler lists the ones it needs. */
-export type RequiredSetting = 'tableName' | 'bucketName' | 'appsyncGraphqlUrl' | 'region' | 'webhookSecret';
+export type RequiredSetting = 'tableName' | 'bucketName' | 'appsyncGraphqlUrl' | 'region' | 'webhookSecret' | 'uploadQueueUrl';
 
 /** The configuration a handler sees: what it required is guaranteed present. */
 export type ConfigFor<K extends RequiredSetting> = Omit<Config, RequiredSetting> & Pick<Config, K>;
@@ -51,6 +58,7 @@ const VARIABLE_OF: Record<RequiredSetting, string> = {
   appsyncGraphqlUrl: 'APPSYNC_GRAPHQL_URL',
   region: 'AWS_REGION',
   webhookSecret: 'WEBHOOK_SECRET or WEBHOOK_SECRET_ARN',
+  uploadQueueUrl: 'UPLOAD_QUEUE_URL',
 };
 
 const PURPOSE_OF: Record<RequiredSetting, string> = {
@@ -59,6 +67,7 @@ const PURPOSE_OF: Record<RequiredSetting, string> = {
   appsyncGraphqlUrl: 'the GraphQL endpoint the results are published to',
   region: 'the AWS region (the Lambda runtime sets it)',
   webhookSecret: 'the Standard Webhooks signing secret, whsec_<base64>, or the ARN of a Secrets Manager secret holding it',
+  uploadQueueUrl: 'the SQS queue of upload events',
 };
 
 const LOG_LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
@@ -85,7 +94,11 @@ export function loadConfig<K extends RequiredSetting>(env: Environment, required
     callbackMaxAttempts: read.integer('CALLBACK_MAX_ATTEMPTS', 5, 1, 20),
     callbackTimeoutMs: read.integer('CALLBACK_TIMEOUT_MS', 5000, 100, 60_000),
     s3ForcePathStyle: read.flag('S3_FORCE_PATH_STYLE'),
-    processingLeaseSeconds: read.integer('PROCESSING_LEASE_SECONDS', 120, 10, 900),
+    processingLeaseSeconds: read.integer('PROCESSING_LEASE_SECONDS', DEFAULT_PROCESSING_LEASE_SECONDS, 10, 900),
+    uploadQueueUrl: read.optionalUrl('UPLOAD_QUEUE_URL'),
+    uploadQueueMaxReceiveCount: read.integer('UPLOAD_QUEUE_MAX_RECEIVE_COUNT', UPLOAD_QUEUE.maxReceiveCount, 1, 1000),
+    // The SDK's own default: a Lambda instance runs one invocation at a time.
+    sdkMaxSockets: read.integer('SDK_MAX_SOCKETS', 50, 1, 10_000),
     logLevel: read.logLevel('LOG_LEVEL', 'INFO'),
   };
 

@@ -22,6 +22,8 @@ export type DomainErrorCode =
   | 'PublishFailed'
   /** An AWS dependency failed in a way that may pass (throttling, 5xx, network). */
   | 'DependencyUnavailable'
+  /** A queue message handed back to be received again later (a partial batch failure, not a fault). */
+  | 'RetryLater'
   /** Anything else: a bug or an unexpected answer. */
   | 'InternalError';
 
@@ -99,8 +101,10 @@ const REKOGNITION_IMAGE_PROBLEMS = new Set([
 ]);
 
 /**
- * Maps a DetectLabels failure to the blob's final state. The code is Rekognition's exception name, so clients see
- * what Rekognition said; image problems → REJECTED, everything else (throttling, 5xx, network, unknown) → FAILED, retryable.
+ * Maps a DetectLabels failure to the state the blob records. The code is Rekognition's exception name, so clients
+ * see what Rekognition said; image problems → REJECTED, everything else (throttling, 5xx, network, unknown) → FAILED,
+ * retryable. Throttling, 5xx and network failures are recorded only once the upload's retries are exhausted
+ * (classifyRekognitionError).
  */
 export function rekognitionOutcome(error: unknown): ImageOutcome {
   const name = sdkErrorName(error);
@@ -112,14 +116,50 @@ export function rekognitionOutcome(error: unknown): ImageOutcome {
   return { status: 'FAILED', error: { code, message, retryable: true } };
 }
 
+export type RekognitionFailure =
+  /** The blob's final state: the image cannot be labelled, or Rekognition refuses for good (e.g. access denied). */
+  | { kind: 'final'; outcome: ImageOutcome }
+  /** Worth another attempt later (throttling, 5xx, network): the upload is handed back to the queue. */
+  | { kind: 'transient'; error: TransientDependencyError };
+
+export function classifyRekognitionError(error: unknown): RekognitionFailure {
+  const outcome = rekognitionOutcome(error);
+  if (outcome.status === 'FAILED' && isTransientAwsError(error)) {
+    const name = sdkErrorName(error) ?? 'Error';
+    return { kind: 'transient', error: new TransientDependencyError(`Rekognition unavailable: ${name}: ${outcome.error.message}`, outcome, error) };
+  }
+  return { kind: 'final', outcome };
+}
+
+/**
+ * A dependency failed in a way that may pass (throttling, 5xx, network). `outcome` is what the blob records if it
+ * never passes: when the last attempt the queue allows meets it too.
+ */
+export class TransientDependencyError extends DomainError {
+  readonly outcome: ImageOutcome;
+
+  constructor(message: string, outcome: ImageOutcome, cause: unknown) {
+    super('DependencyUnavailable', message, { retryable: true, cause });
+    this.outcome = outcome;
+  }
+}
+
+/** What a blob records when the last attempt still failed with `error` (retryable: the upload may be tried again). */
+export function outcomeAfterRetries(error: DomainError): ImageOutcome {
+  if (error instanceof TransientDependencyError) {
+    return error.outcome;
+  }
+  return { status: 'FAILED', error: { code: error.code, message: error.message, retryable: true } };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // S3 and DynamoDB
 
 export type S3ReadFailure =
   /** The object is not there (deleted, or never written): nothing to process. */
   | { kind: 'missing' }
-  /** Worth another Lambda attempt (throttling, 5xx, network). */
-  | { kind: 'transient'; error: DomainError }
+  /** Worth another attempt later (throttling, 5xx, network). */
+  | { kind: 'transient'; error: TransientDependencyError }
   /** A failure that another attempt would repeat (e.g. AccessDenied): the blob ends FAILED with S3's code. */
   | { kind: 'permanent'; outcome: ImageOutcome };
 
@@ -152,13 +192,14 @@ export function fromAwsError(service: string, error: unknown): DomainError {
   return new DomainError('InternalError', `${service} failed: ${name}: ${message}`, { cause: error });
 }
 
-function dependencyUnavailable(service: string, error: unknown): DomainError {
-  const name = sdkErrorName(error) ?? 'Error';
+function dependencyUnavailable(service: string, error: unknown): TransientDependencyError {
+  const name = sdkErrorName(error);
   const message = error instanceof Error ? error.message : String(error);
-  return new DomainError('DependencyUnavailable', `${service} unavailable: ${name}: ${message}`, {
-    retryable: true,
-    cause: error,
-  });
+  const outcome: ImageOutcome = {
+    status: 'FAILED',
+    error: { code: name ?? `${service}Unavailable`, message: `${service}: ${message}`, retryable: true },
+  };
+  return new TransientDependencyError(`${service} unavailable: ${name ?? 'Error'}: ${message}`, outcome, error);
 }
 
 const THROTTLING_NAMES = new Set([

@@ -7,6 +7,7 @@ import {
 } from './aws-json.ts';
 import { RekognitionError } from './errors.ts';
 import { MAX_IMAGE_BYTES } from './limits.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import type { Labeller } from './types.ts';
 
 export interface RekognitionServerOptions {
@@ -14,6 +15,8 @@ export interface RekognitionServerOptions {
   host?: string;
   labeller: Labeller;
   getObject: (bucket: string, key: string, version?: string) => Promise<Uint8Array>;
+  /** The account's DetectLabels quota: calls beyond it answer ProvisionedThroughputExceededException. None: unlimited. */
+  limiter?: RateLimiter;
 }
 
 export interface RekognitionServer { url: string; close(): Promise<void> }
@@ -24,7 +27,8 @@ const MAX_BODY_BYTES = Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 64 * 1024;
 /**
  * A Rekognition endpoint on this machine: point an unmodified RekognitionClient at `url`
  * (`endpoint` setting, any static credentials) and call DetectLabels. Signatures are not
- * checked. Closing the server leaves the labeller to its owner.
+ * checked. With a `limiter`, calls over the quota are throttled as Rekognition throttles them.
+ * Closing the server leaves the labeller to its owner.
  */
 export async function startRekognitionServer(options: RekognitionServerOptions): Promise<RekognitionServer> {
   const server = createServer((req, res) => {
@@ -59,6 +63,11 @@ async function handle(req: IncomingMessage, options: RekognitionServerOptions): 
   const target = String(req.headers['x-amz-target'] ?? '');
   if (target !== `${TARGET_PREFIX}DetectLabels`) {
     throw new ProtocolError('UnknownOperationException', `Operation ${target || '(none)'} is not supported by the local Rekognition`);
+  }
+  if (options.limiter && !options.limiter.tryAcquire()) {
+    // Rekognition's answer to a call over the account's TPS quota (HTTP 400, the SDK retries it as throttling).
+    throw new RekognitionError('ProvisionedThroughputExceededException',
+      'The number of requests exceeded your throughput limit. If you want to increase this limit, contact Amazon Rekognition.');
   }
   const request = parseDetectLabelsRequest(parseJsonBody(await readBody(req)));
   const bytes = await loadImage(request.image, options.getObject);

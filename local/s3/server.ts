@@ -2,24 +2,19 @@
 // clients see checks what s3rver does not: SigV4 signatures (header-signed SDK calls and presigned
 // URLs, with their expiry and signed headers), the declared body hashes, and the bucket's CORS
 // rule for browser uploads. Accepted requests go to s3rver's request handler untouched, body
-// streaming through. Objects created under the notification prefix raise S3's ObjectCreated event.
+// streaming through. Objects created under the notification prefix raise S3's ObjectCreated event,
+// sent to the notification's destination (the upload queue), as S3 sends it to SQS.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
 import type { Logger } from '../log.ts';
 import { errorXml, s3Error, type S3ErrorSpec } from './errors.ts';
-import {
-  createEventDelivery,
-  nextSequencer,
-  objectCreatedEvent,
-  type EventDelivery,
-  type ObjectCreatedEventName,
-  type S3EventHandler,
-} from './events.ts';
+import type { S3Event } from 'aws-lambda';
+import { nextSequencer, objectCreatedEvent, type ObjectCreatedEventName, type S3EventDestination } from './events.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { makeStoreAtomic, type BodyExpectation } from './store.ts';
 import { listen, urlHost } from '../net.ts';
@@ -46,13 +41,12 @@ export interface ObjectCreatedNotification {
   prefix: string;
   /** The notification's id, as S3 puts it in `s3.configurationId`. */
   configurationId: string;
-  handler: S3EventHandler;
-  /** Waits before Lambda's two retries of a failed asynchronous invocation. Default [1000, 2000]. */
-  retryDelaysMs?: number[];
+  /** Where the events go (the upload queue). */
+  send: S3EventDestination;
 }
 
 export interface S3ServerOptions {
-  /** Objects live in `<dataDir>/s3/buckets`, undelivered events in `<dataDir>/s3/events`. */
+  /** Objects live in `<dataDir>/s3/buckets`. */
   dataDir: string;
   host: string;
   /** 0 takes a free port. */
@@ -70,9 +64,9 @@ export interface LocalS3 {
   endpoint: string;
   port: number;
   bucket: string;
-  /** Resolves when every event raised so far has been handled (or given up on). */
+  /** Resolves when every event raised so far has reached the notification's destination. */
   eventsIdle(): Promise<void>;
-  /** Waits for the event handlers running now; events not delivered yet stay pending for the next start. */
+  /** Waits for the events being sent now. */
   stopEvents(): Promise<void>;
   close(): Promise<void>;
 }
@@ -148,17 +142,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
     }
   });
 
-  let events: EventDelivery | null = null;
   const publishes = new Set<Promise<void>>();
   const notification = options.notification;
   if (notification) {
-    events = await createEventDelivery({
-      directory: join(root, 'events'),
-      handler: notification.handler,
-      retryDelaysMs: notification.retryDelaysMs ?? [1000, 2000],
-      logger: logger.child('events'),
-    });
-    const delivery = events;
+    await sendLeftoverEvents(join(root, 'events', 'pending'), notification.send, logger);
     s3rver.on('event', (legacy) => {
       const record = legacy.Records[0];
       const context = requests.getStore();
@@ -184,7 +171,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
           eTag = String(metadata.etag).replace(/"/g, '');
           size = Number(metadata['content-length']);
         }
-        await delivery.publish(objectCreatedEvent({
+        await notification.send(objectCreatedEvent({
           eventName,
           bucket,
           key,
@@ -382,9 +369,6 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
   const port = await listen(server, options.port, options.host);
   const endpoint = `http://${urlHost(options.host)}:${port}`;
   logger.info('bucket ready', { bucket, endpoint });
-  if (events) {
-    await events.resumePending();
-  }
 
   return {
     endpoint,
@@ -394,11 +378,9 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
       while (publishes.size > 0) {
         await Promise.all([...publishes]);
       }
-      await events?.idle();
     },
     async stopEvents() {
       await Promise.all([...publishes]);
-      await events?.close();
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -408,9 +390,27 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
       await closed;
       clearTimeout(timer);
       await Promise.all([...publishes]);
-      await events?.close();
       s3rver.logger.exceptions.unhandle();
       s3rver.logger.close();
     },
   };
+}
+
+/**
+ * Earlier versions of the local cloud delivered events from an outbox in the data directory: events left there are
+ * sent to the destination now, so that no upload of an old data directory is forgotten.
+ */
+async function sendLeftoverEvents(directory: string, send: S3EventDestination, logger: Logger): Promise<void> {
+  const files = await readdir(directory).catch(() => [] as string[]);
+  for (const file of files.filter((name) => name.endsWith('.json')).sort()) {
+    try {
+      await send(JSON.parse(await readFile(join(directory, file), 'utf8')) as S3Event);
+      await unlink(join(directory, file));
+    } catch (error) {
+      logger.error('could not send an event left by an earlier version', { file, error });
+    }
+  }
+  if (files.length > 0) {
+    logger.info('sent the events an earlier version left pending', { count: files.length });
+  }
 }

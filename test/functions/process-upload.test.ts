@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DetectLabelsCommand, ProvisionedThroughputExceededException, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,11 +12,13 @@ import { captureLogs } from './support/captured-logs.ts';
 import { lambdaContext } from './support/lambda-context.ts';
 import { type LocalDynamoDbEndpoint, startDynamoDbEndpoint } from './support/local-dynamodb-endpoint.ts';
 import { objectBody, objectCreatedRecord, s3Event } from './support/s3-events.ts';
+import { QUEUE_URL, queueMessage, sqsEvent } from './support/sqs-events.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const BUCKET = 'uploads';
 const s3 = mockClient(S3Client);
 const rekognition = mockClient(RekognitionClient);
+const sqs = mockClient(SQSClient);
 
 let table: LocalDynamoDbEndpoint;
 let appsync: AppSyncStub;
@@ -62,6 +65,7 @@ async function loadHandler() {
     AWS_SECRET_ACCESS_KEY: 'handler-test-secret',
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     WEBHOOK_SECRET: SECRET,
+    UPLOAD_QUEUE_URL: QUEUE_URL,
     CALLBACK_ALLOW_HTTP_LOOPBACK: 'true',
     CALLBACK_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'INFO',
@@ -70,6 +74,11 @@ async function loadHandler() {
     vi.stubEnv(name, value);
   }
   return (await import('../../functions/process-upload.ts')).handler;
+}
+
+/** The message S3 writes to the queue for the upload of a blob. */
+function uploadOf(blob: BlobRecord, options: { receiveCount?: number } = {}) {
+  return queueMessage(s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`)), options);
 }
 
 describe('process-upload handler', () => {
@@ -86,6 +95,7 @@ describe('process-upload handler', () => {
   beforeEach(async () => {
     s3.reset();
     rekognition.reset();
+    sqs.reset();
     receiver = await startCallbackReceiver();
   });
 
@@ -103,13 +113,16 @@ describe('process-upload handler', () => {
     const logs = captureLogs();
 
     // Act
+    let response;
     try {
-      await handler(s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`)), lambdaContext());
+      response = await handler(sqsEvent(uploadOf(blob)), lambdaContext());
     } finally {
       logs.restore();
     }
 
-    // Assert: the table
+    // Assert: the queue deletes the message
+    expect(response).toEqual({ batchItemFailures: [] });
+    // the table
     const stored = await table.get(blob.id);
     expect(stored).toMatchObject({ status: 'LABELLED', size: png.length, callback: { status: 'DELIVERED', attempts: 1 } });
     expect(stored?.labels?.[0]).toMatchObject({ name: 'Cat', parents: ['Animal'] });
@@ -132,24 +145,92 @@ describe('process-upload handler', () => {
     expect(JSON.stringify(logs.entries())).not.toContain(SECRET);
   });
 
-  it('throws for Lambda to retry when S3 fails, leaving the blob free to be taken over at once', async () => {
+  it('hands the message back with a short backoff when S3 fails, leaving the blob free to be taken over at once', async () => {
     const blob = pendingBlob(receiver.url);
     await table.put(blob);
     s3.on(HeadObjectCommand).rejects(
       new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }),
     );
     const handler = await loadHandler();
+    const message = uploadOf(blob);
     const logs = captureLogs();
 
-    const error = await handler(s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`)), lambdaContext())
-      .catch((thrown: unknown) => thrown)
-      .finally(() => logs.restore());
+    const response = await handler(sqsEvent(message), lambdaContext()).finally(() => logs.restore());
 
-    expect(error).toMatchObject({ name: 'DependencyUnavailable', retryable: true, message: expect.stringContaining(blob.id) });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    const [visibility] = sqs.commandCalls(ChangeMessageVisibilityCommand);
+    expect(visibility.args[0].input).toMatchObject({ QueueUrl: QUEUE_URL, ReceiptHandle: message.receiptHandle });
+    expect(visibility.args[0].input.VisibilityTimeout).toBeGreaterThanOrEqual(3);
+    expect(visibility.args[0].input.VisibilityTimeout).toBeLessThanOrEqual(5);
     const stored = await table.get(blob.id);
     expect(stored?.status).toBe('PROCESSING');
     expect(stored).not.toHaveProperty('processingStartedAt');
     expect(appsync.requests.filter((request) => request.body.variables.input.id === blob.id)).toHaveLength(0);
+  });
+
+  it('hands back a message redelivered while another attempt holds the blob, to come back when that lease ends', async () => {
+    // An attempt claimed the blob 10 s ago and may have died; the lease is 120 s.
+    const blob = { ...pendingBlob(receiver.url), status: 'PROCESSING' as const, processingStartedAt: new Date(Date.now() - 10_000).toISOString() };
+    await table.put(blob);
+    const handler = await loadHandler();
+    const message = uploadOf(blob, { receiveCount: 2 });
+    const logs = captureLogs();
+
+    const response = await handler(sqsEvent(message), lambdaContext()).finally(() => logs.restore());
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+    const delay = sqs.commandCalls(ChangeMessageVisibilityCommand)[0].args[0].input.VisibilityTimeout;
+    expect(delay).toBeGreaterThanOrEqual(110);
+    expect(delay).toBeLessThanOrEqual(112);
+    expect(s3.calls()).toHaveLength(0);
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it('takes over a blob whose attempt died once its lease has passed, and answers it once', async () => {
+    const blob = { ...pendingBlob(receiver.url), status: 'PROCESSING' as const, processingStartedAt: new Date(Date.now() - 200_000).toISOString() };
+    await uploadedFixture(blob, 'horse.png');
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'Horse', Confidence: 88 }] });
+    const handler = await loadHandler();
+    const logs = captureLogs();
+
+    const response = await handler(sqsEvent(uploadOf(blob, { receiveCount: 2 })), lambdaContext()).finally(() => logs.restore());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await table.get(blob.id)).toMatchObject({ status: 'LABELLED', callback: { status: 'DELIVERED', attempts: 1 } });
+    expect(receiver.received).toHaveLength(1);
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Took over a blob whose previous processing attempt let its lease pass', blobId: blob.id }));
+  });
+
+  it('ends the blob FAILED and tells subscribers and the webhook when Rekognition still throttles on the last receive', async () => {
+    const blob = pendingBlob(receiver.url);
+    await uploadedFixture(blob, 'chelsea.png');
+    rekognition
+      .on(DetectLabelsCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: { httpStatusCode: 400 } }));
+    const handler = await loadHandler();
+    const logs = captureLogs();
+
+    const response = await handler(sqsEvent(uploadOf(blob, { receiveCount: 10 })), lambdaContext()).finally(() => logs.restore());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await table.get(blob.id)).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'ProvisionedThroughputExceededException', retryable: true },
+    });
+    expect(appsync.requests.find((request) => request.body.variables.input.id === blob.id)?.body.variables.input).toMatchObject({ status: 'FAILED' });
+    expect(JSON.parse(receiver.received[0].body)).toMatchObject({ blobId: blob.id, status: 'FAILED' });
+  });
+
+  it('hands an unreadable message back at once, so that it reaches the dead-letter queue, and deletes S3’s test event', async () => {
+    const handler = await loadHandler();
+    const unreadable = queueMessage('not json');
+    const test = queueMessage('{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-03-01T12:00:00.000Z","Bucket":"uploads"}');
+    const logs = captureLogs();
+
+    const response = await handler(sqsEvent(unreadable, test), lambdaContext()).finally(() => logs.restore());
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: unreadable.messageId }] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input.VisibilityTimeout)).toEqual([0]);
   });
 
   it('processes a duplicated event only once', async () => {
@@ -161,14 +242,18 @@ describe('process-upload handler', () => {
     const logs = captureLogs();
 
     try {
-      await Promise.all([handler(event, lambdaContext()), handler(event, lambdaContext({ awsRequestId: 'second' }))]);
+      // S3 delivers at least once: the same event twice, in two messages handled at the same time.
+      await Promise.all([
+        handler(sqsEvent(queueMessage(event)), lambdaContext()),
+        handler(sqsEvent(queueMessage(event)), lambdaContext({ awsRequestId: 'second' })),
+      ]);
     } finally {
       logs.restore();
     }
 
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
-    expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Upload already handled or not expected; skipped', blobId: blob.id }));
+    expect(appsync.requests.filter((request) => request.body.variables.input.id === blob.id)).toHaveLength(1);
   });
 
   it('stores a result too large for one DynamoDB item as LABELLED, its least confident detail trimmed', async () => {
@@ -187,7 +272,7 @@ describe('process-upload handler', () => {
     const logs = captureLogs();
 
     try {
-      await handler(s3Event(objectCreatedRecord(BUCKET, `test/${blob.id}`)), lambdaContext());
+      await handler(sqsEvent(uploadOf(blob)), lambdaContext());
     } finally {
       logs.restore();
     }

@@ -23,6 +23,7 @@ describe('the deployment settings', () => {
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'INFO',
       removalPolicy: RemovalPolicy.DESTROY,
+      rekognitionTps: 50,
     });
   });
 
@@ -40,6 +41,7 @@ describe('the deployment settings', () => {
       xray: 'true',
       logRetentionDays: '14',
       logLevel: 'debug',
+      rekognitionTps: '5',
     });
 
     expect(config).toMatchObject({
@@ -55,6 +57,7 @@ describe('the deployment settings', () => {
       xray: true,
       logRetention: RetentionDays.TWO_WEEKS,
       logLevel: 'DEBUG',
+      rekognitionTps: 5,
     });
   });
 
@@ -90,6 +93,7 @@ describe('the deployment settings', () => {
     [{ wafRateLimit: '5' }, /wafRateLimit/],
     [{ xray: 'yes' }, /xray/],
     [{ logLevel: 'TRACE' }, /logLevel/],
+    [{ rekognitionTps: '0' }, /rekognitionTps/],
   ])('refuse %j with a message that names the setting', (context, message) => {
     expect(() => configOf(context)).toThrow(message);
   });
@@ -126,7 +130,7 @@ describe('a prod stack with its own settings', () => {
     });
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
+        QueueConfigurations: [
           Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'prod/' }] } } }),
         ],
       },

@@ -61,27 +61,22 @@ describe('the upload bucket', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
   });
 
-  it('starts the processing function for every object created under the stage prefix', () => {
-    const processUpload = stack.getLogicalId(stack.functions.get('process-upload').node.defaultChild as CfnElement);
+  it('sends every object created under the stage prefix to the upload queue, not straight to a function', () => {
+    const queue = stack.getLogicalId(stack.uploadQueue.queue.node.defaultChild as CfnElement);
 
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: bucket },
       NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
+        QueueConfigurations: [
           {
             Events: ['s3:ObjectCreated:*'],
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'dev/' }] } },
-            LambdaFunctionArn: { 'Fn::GetAtt': [processUpload, 'Arn'] },
+            QueueArn: { 'Fn::GetAtt': [queue, 'Arn'] },
           },
         ],
       },
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { 'Fn::GetAtt': [processUpload, 'Arn'] },
-      Principal: 's3.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [bucket, 'Arn'] },
-    });
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
   it('outputs its name', () => {

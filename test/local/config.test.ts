@@ -15,11 +15,13 @@ describe('local cloud configuration', () => {
       settings: {
         dataDir: resolve('.data'),
         host: '127.0.0.1',
-        ports: { graphql: 20002, graphqlHttps: 20003, cognito: 4571, s3: 4569, dynamodb: 4567, rekognition: 4570 },
+        ports: { graphql: 20002, graphqlHttps: 20003, cognito: 4571, s3: 4569, dynamodb: 4567, rekognition: 4570, sqs: 4572 },
         uploadQuotaPerDay: 500,
         amplifyOutputsPath: resolve('amplify_outputs.json'),
         labellerWorkers: 1,
         ttlSweepSeconds: 30,
+        rekognitionTps: undefined,
+        processingLeaseSeconds: 120,
         logFormat: undefined,
         logLevel: 'info',
       },
@@ -48,7 +50,15 @@ describe('local cloud configuration', () => {
     });
   });
 
+  it('holds Rekognition to a quota and shortens the processing lease when asked', () => {
+    const command = parseStartCommand(['--rekognition-tps', '5'], { PROCESSING_LEASE_SECONDS: '15' });
+
+    expect(command.kind === 'start' && command.settings).toMatchObject({ rekognitionTps: 5, processingLeaseSeconds: 15 });
+  });
+
   it.each([
+    [['--rekognition-tps', '0'], /Rekognition TPS must be an integer from 1/],
+    [['--processing-lease-seconds', '5'], /processing lease seconds must be an integer from 10/],
     [['--port', 'http'], /--port must be an integer/],
     [['--s3-port', '70000'], /--s3-port must be an integer from 0 to 65535/],
     [['--log-format', 'xml'], /log format must be pretty or json/],

@@ -61,12 +61,12 @@ describe('BlobStore against a DynamoDB engine', () => {
       expect(stored).not.toHaveProperty('expiresAt');
     });
 
-    it('refuses a second start while the lease holds (a duplicate S3 event)', async () => {
+    it('refuses a second start while the lease holds (a duplicate S3 event), telling who holds it since when', async () => {
       await store.startProcessing(blob.id, T0, LEASE_SECONDS);
 
       const duplicate = await store.startProcessing(blob.id, seconds(5), LEASE_SECONDS);
 
-      expect(duplicate.started).toBe(false);
+      expect(duplicate).toMatchObject({ started: false, current: { status: 'PROCESSING', processingStartedAt: T0.toISOString() } });
     });
 
     it('lets a later attempt take over once the lease has passed', async () => {
@@ -90,7 +90,7 @@ describe('BlobStore against a DynamoDB engine', () => {
     it('does nothing for a blob that does not exist', async () => {
       await expect(store.startProcessing('01JNOSUCHBLOB0000000000000', T0, LEASE_SECONDS)).resolves.toEqual({
         started: false,
-        currentStatus: null,
+        current: null,
       });
     });
 
@@ -99,6 +99,41 @@ describe('BlobStore against a DynamoDB engine', () => {
 
       await expect(store.startProcessing('idempotency#key-1', T0, LEASE_SECONDS)).resolves.toMatchObject({ started: false });
       await expect(store.get('idempotency#key-1')).resolves.toBeNull();
+    });
+  });
+
+  describe('announcement', () => {
+    it('is pending from the final transition until the attempt marks it done', async () => {
+      const { lease } = (await store.startProcessing(blob.id, T0, LEASE_SECONDS)) as { lease: string };
+
+      const labelled = await store.markLabelled(blob.id, lease, { labels: [], size: 1, now: seconds(2) });
+      await store.finishAnnouncing(blob.id, labelled.announcingSince!);
+
+      expect(labelled.announcingSince).toBe(seconds(2).toISOString());
+      expect(await store.get(blob.id)).not.toHaveProperty('announcingSince');
+    });
+
+    it('is taken over only once the announcing attempt’s lease has passed', async () => {
+      const { lease } = (await store.startProcessing(blob.id, T0, LEASE_SECONDS)) as { lease: string };
+      await store.markLabelled(blob.id, lease, { labels: [], size: 1, now: seconds(1) });
+
+      const early = await store.claimAnnouncement(blob.id, seconds(30), LEASE_SECONDS);
+      const late = await store.claimAnnouncement(blob.id, seconds(LEASE_SECONDS + 2), LEASE_SECONDS);
+      const again = await store.claimAnnouncement(blob.id, seconds(LEASE_SECONDS + 3), LEASE_SECONDS);
+
+      expect(early).toMatchObject({ claimed: false, current: { status: 'LABELLED', announcingSince: seconds(1).toISOString() } });
+      expect(late).toMatchObject({ claimed: true, since: seconds(LEASE_SECONDS + 2).toISOString(), record: { status: 'LABELLED' } });
+      expect(again.claimed).toBe(false);
+    });
+
+    it('cannot be taken over once it is done', async () => {
+      const { lease } = (await store.startProcessing(blob.id, T0, LEASE_SECONDS)) as { lease: string };
+      const labelled = await store.markLabelled(blob.id, lease, { labels: [], size: 1, now: seconds(1) });
+      await store.finishAnnouncing(blob.id, labelled.announcingSince!);
+
+      const claim = await store.claimAnnouncement(blob.id, seconds(3600), LEASE_SECONDS);
+
+      expect(claim).toMatchObject({ claimed: false, current: { status: 'LABELLED' } });
     });
   });
 

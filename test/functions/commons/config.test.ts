@@ -50,10 +50,13 @@ describe('loadConfig', () => {
       CALLBACK_TIMEOUT_MS: '2500',
       S3_FORCE_PATH_STYLE: 'TRUE',
       PROCESSING_LEASE_SECONDS: '60',
+      UPLOAD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/uploads',
+      UPLOAD_QUEUE_MAX_RECEIVE_COUNT: '4',
+      SDK_MAX_SOCKETS: '200',
       LOG_LEVEL: 'debug',
     };
 
-    const config = loadConfig(env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret']);
+    const config = loadConfig(env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret', 'uploadQueueUrl']);
 
     expect(config).toEqual({
       stage: 'prod',
@@ -67,6 +70,9 @@ describe('loadConfig', () => {
       callbackTimeoutMs: 2500,
       s3ForcePathStyle: true,
       processingLeaseSeconds: 60,
+      uploadQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/uploads',
+      uploadQueueMaxReceiveCount: 4,
+      sdkMaxSockets: 200,
       logLevel: 'DEBUG',
     });
   });

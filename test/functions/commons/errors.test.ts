@@ -11,10 +11,12 @@ import { NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
+  classifyRekognitionError,
   classifyS3ReadError,
   DomainError,
   fromAwsError,
   isConditionalCheckFailed,
+  outcomeAfterRetries,
   rekognitionOutcome,
 } from '../../../functions/commons/errors.ts';
 
@@ -50,6 +52,41 @@ describe('rekognitionOutcome', () => {
     expect(rekognitionOutcome(error)).toEqual({
       status: 'FAILED',
       error: { code: 'RekognitionUnavailable', message: 'socket hang up', retryable: true },
+    });
+  });
+});
+
+describe('classifyRekognitionError', () => {
+  it.each([
+    [new ThrottlingException({ message: 'Slow down', $metadata: { httpStatusCode: 400 } })],
+    [new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: { httpStatusCode: 400 } })],
+    [new InternalServerError({ message: 'Oops', $metadata: { httpStatusCode: 500 } })],
+    [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('calls $name transient, keeping what the blob records should no retry get past it', (error) => {
+    const failure = classifyRekognitionError(error);
+
+    expect(failure.kind).toBe('transient');
+    const transient = failure.kind === 'transient' ? failure.error : undefined;
+    expect(transient).toMatchObject({ code: 'DependencyUnavailable', retryable: true });
+    expect(outcomeAfterRetries(transient!)).toEqual(rekognitionOutcome(error));
+  });
+
+  it('calls an image problem final', () => {
+    const error = new InvalidImageFormatException({ message: 'Request has invalid image format', ...metadata });
+
+    expect(classifyRekognitionError(error)).toEqual({ kind: 'final', outcome: rekognitionOutcome(error) });
+  });
+
+  it('calls a refusal that another attempt would meet again final (access denied)', () => {
+    const error = Object.assign(new Error('User is not authorized to perform: rekognition:DetectLabels'), {
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+    expect(classifyRekognitionError(error)).toEqual({
+      kind: 'final',
+      outcome: { status: 'FAILED', error: { code: 'AccessDeniedException', message: error.message, retryable: true } },
     });
   });
 });

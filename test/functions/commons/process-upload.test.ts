@@ -7,12 +7,15 @@ import {
 import {
   DetectLabelsCommand,
   ImageTooLargeException,
+  InternalServerError,
   InvalidImageFormatException,
+  ProvisionedThroughputExceededException as RekognitionThroughputExceeded,
   RekognitionClient,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BlobRecord, toBlob } from '../../../domain/blob.ts';
@@ -20,7 +23,7 @@ import type { BlobPublisher } from '../../../functions/commons/appsync-publisher
 import { BlobStore } from '../../../functions/commons/blob-store.ts';
 import { PublishError } from '../../../functions/commons/errors.ts';
 import { createLogger } from '../../../functions/commons/logger.ts';
-import { type ProcessingDependencies, processUploadEvent } from '../../../functions/commons/process-upload.ts';
+import { type Delivery, type ProcessingDependencies, processUploadEvent } from '../../../functions/commons/process-upload.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { objectBody, objectCreatedRecord, s3Event } from '../support/s3-events.ts';
 
@@ -31,6 +34,9 @@ const ID = '01JPROCESSTEST000000000000';
 const KEY = `${STAGE}/${ID}`;
 const NOW = new Date('2026-03-01T12:00:05.000Z');
 const silent = createLogger('SILENT');
+/** The first receive of a message out of the ten the queue allows. */
+const FIRST: Delivery = { receiveCount: 1, maxReceiveCount: 10 };
+const LAST: Delivery = { receiveCount: 10, maxReceiveCount: 10 };
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -82,11 +88,12 @@ function tableHolding(...records: BlobRecord[]): void {
   });
 }
 
-function conditionFailed(status?: string): ConditionalCheckFailedException {
+/** DynamoDB's refusal of a condition, with the item it found (ReturnValuesOnConditionCheckFailure), if any. */
+function conditionFailed(item?: BlobRecord): ConditionalCheckFailedException {
   return new ConditionalCheckFailedException({
     message: 'The conditional request failed',
     $metadata: { httpStatusCode: 400 },
-    ...(status !== undefined && { Item: { status: { S: status } } }),
+    ...(item !== undefined && { Item: marshall(item, { removeUndefinedValues: true }) }),
   });
 }
 
@@ -165,7 +172,7 @@ describe('processUploadEvent', () => {
     });
 
     // Act
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     // Assert
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'LABELLED' }]);
@@ -194,7 +201,7 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     const [claim] = ddb.commandCalls(UpdateCommand, { ReturnValues: 'ALL_OLD' });
     expect(claim.args[0].input).toMatchObject({
@@ -216,20 +223,19 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, `${STAGE}/01JPROCESS%5FTEST-0000000000`)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, `${STAGE}/01JPROCESS%5FTEST-0000000000`)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: id, status: 'LABELLED' }]);
     expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id });
   });
 
   it.each([
-    ['a duplicate event while another attempt holds the lease', 'PROCESSING'],
     ['a replayed event for a blob already labelled', 'LABELLED'],
     ['an event for a rejected blob', 'REJECTED'],
-  ])('skips %s without reading the object or calling Rekognition', async (_case, status) => {
-    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(status));
+  ] as const)('skips %s without reading the object or calling Rekognition', async (_case, status) => {
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(pendingRecord({ status })));
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'skipped', reason: `blob is ${status}`, blobId: ID }]);
     expect(s3.calls()).toHaveLength(0);
@@ -237,10 +243,105 @@ describe('processUploadEvent', () => {
     expect(publisher.published).toHaveLength(0);
   });
 
+  it('hands a redelivered event back until the live lease of the attempt holding the blob ends, instead of dropping it', async () => {
+    // Another attempt claimed the blob 30 s ago; the lease is 120 s.
+    const held = pendingRecord({ status: 'PROCESSING', processingStartedAt: '2026-03-01T11:59:35.000Z' });
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(held));
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: 'blob is PROCESSING under another attempt', delaySeconds: 91 }]);
+    expect(s3.calls()).toHaveLength(0);
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('reads the refused record when DynamoDB does not return it with the refusal (the local DynamoDB)', async () => {
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: pendingRecord({ status: 'PROCESSING', processingStartedAt: NOW.toISOString() }) });
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(results).toEqual([expect.objectContaining({ outcome: 'retry', delaySeconds: 121 })]);
+    expect(ddb.commandCalls(GetCommand)[0].args[0].input).toMatchObject({ Key: { id: ID }, ConsistentRead: true });
+  });
+
+  describe('a result stored by an attempt that stopped before announcing it', () => {
+    const callback = { url: 'https://hooks.example.com/x', status: 'PENDING' as const, attempts: 0, lastAttemptAt: null, lastError: null, deliveredAt: null };
+    const labelled = (announcingSince: string, overrides: Partial<BlobRecord> = {}) => ({
+      ...pendingRecord({ status: 'LABELLED', labels: [], labelledAt: announcingSince, callback, ...overrides }),
+      announcingSince,
+    });
+    const claimAnnouncement = { UpdateExpression: 'SET announcingSince = :since' };
+    const finishAnnouncing = { UpdateExpression: 'REMOVE announcingSince' };
+
+    it('is published and called back by the redelivered event once the lease of that attempt has passed', async () => {
+      const stale = labelled('2026-03-01T11:50:00.000Z');
+      ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(stale));
+      ddb.on(UpdateCommand, claimAnnouncement).resolves({ Attributes: { ...stale, announcingSince: NOW.toISOString() } });
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'LABELLED' }]);
+      const [claim] = ddb.commandCalls(UpdateCommand, claimAnnouncement);
+      expect(claim.args[0].input).toMatchObject({
+        ConditionExpression: '#status IN (:labelled, :failed, :rejected) AND announcingSince < :leaseCutoff',
+        ExpressionAttributeValues: expect.objectContaining({ ':leaseCutoff': '2026-03-01T11:58:05.000Z' }),
+      });
+      expect(publisher.published.map((record) => record.id)).toEqual([ID]);
+      expect(delivered).toHaveLength(1);
+      const [done] = ddb.commandCalls(UpdateCommand, finishAnnouncing);
+      expect(done.args[0].input.ExpressionAttributeValues).toEqual({ ':since': NOW.toISOString() });
+      expect(s3.calls()).toHaveLength(0);
+      expect(rekognition.calls()).toHaveLength(0);
+    });
+
+    it('is not called back again when that attempt had already delivered the callback', async () => {
+      const stale = labelled('2026-03-01T11:50:00.000Z', { callback: { ...callback, status: 'DELIVERED', attempts: 1 } });
+      ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(stale));
+      ddb.on(UpdateCommand, claimAnnouncement).resolves({ Attributes: { ...stale, announcingSince: NOW.toISOString() } });
+
+      await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expect(publisher.published).toHaveLength(1);
+      expect(delivered).toHaveLength(0);
+    });
+
+    it('comes back later while the announcing attempt’s lease is live', async () => {
+      const announcing = labelled('2026-03-01T12:00:00.000Z');
+      ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(announcing));
+      ddb.on(UpdateCommand, claimAnnouncement).rejects(conditionFailed(announcing));
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: 'another attempt is announcing the result', delaySeconds: 116 }]);
+      expect(publisher.published).toHaveLength(0);
+    });
+  });
+
+  it('marks the announcement done once it has published and called back', async () => {
+    const callback = { url: 'https://hooks.example.com/x', status: 'PENDING' as const, attempts: 0, lastAttemptAt: null, lastError: null, deliveredAt: null };
+    tableHolding(pendingRecord({ callback }));
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_NEW' }).callsFake((input: UpdateCommandInput) => ({
+      Attributes: { ...pendingRecord({ callback }), status: 'LABELLED', labels: [], announcingSince: input.ExpressionAttributeValues?.[':now'] },
+    }));
+    anImageOf(await fixture('rocket.jpg'));
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    const [finish] = ddb.commandCalls(UpdateCommand, { ReturnValues: 'ALL_NEW' });
+    expect(finish.args[0].input.UpdateExpression).toContain('announcingSince = :now');
+    const done = ddb.commandCalls(UpdateCommand, { UpdateExpression: 'REMOVE announcingSince' });
+    expect(done).toHaveLength(1);
+    expect(done[0].args[0].input).toMatchObject({ ConditionExpression: 'announcingSince = :since', ExpressionAttributeValues: { ':since': NOW.toISOString() } });
+    expect(delivered).toHaveLength(1);
+  });
+
   it('skips an upload whose blob no longer exists', async () => {
     ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'skipped', reason: 'no such blob', blobId: ID }]);
   });
@@ -250,36 +351,82 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [{ Name: 'Rocket', Confidence: 90 }] });
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'LABELLED' }]);
   });
 
   it('stops without publishing when its lease was taken over before it could finish', async () => {
     ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).resolves({ Attributes: pendingRecord() });
-    ddb.on(UpdateCommand, { ReturnValues: 'ALL_NEW' }).rejects(conditionFailed('PROCESSING'));
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_NEW' }).rejects(conditionFailed(pendingRecord({ status: 'PROCESSING' })));
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'skipped', reason: 'lease lost', blobId: ID }]);
     expect(publisher.published).toHaveLength(0);
   });
 
   it.each([
-    [new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }), 'FAILED', true],
-    [new InvalidImageFormatException({ message: 'Request has invalid image format', $metadata: { httpStatusCode: 400 } }), 'REJECTED', false],
-    [new ImageTooLargeException({ message: 'Image size is too large', $metadata: { httpStatusCode: 400 } }), 'REJECTED', false],
-  ])('records $name from Rekognition', async (error, status, retryable) => {
+    [new InvalidImageFormatException({ message: 'Request has invalid image format', $metadata: { httpStatusCode: 400 } })],
+    [new ImageTooLargeException({ message: 'Image size is too large', $metadata: { httpStatusCode: 400 } })],
+  ])('rejects the image for $name from Rekognition', async (error) => {
     tableHolding(pendingRecord());
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).rejects(error);
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
-    expect(results).toEqual([{ outcome: 'finished', blobId: ID, status }]);
-    expect(publisher.published[0]).toMatchObject({ status, error: { code: error.name, message: error.message, retryable } });
+    expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
+    expect(publisher.published[0]).toMatchObject({ status: 'REJECTED', error: { code: error.name, message: error.message, retryable: false } });
+  });
+
+  it.each([
+    [new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } })],
+    [new RekognitionThroughputExceeded({ message: 'Provisioned rate exceeded', $metadata: { httpStatusCode: 400 } })],
+    [new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } })],
+  ])('hands the upload back after a jittered exponential delay when Rekognition answers $name, releasing the lease', async (error) => {
+    tableHolding(pendingRecord());
+    anImageOf(await fixture('rocket.jpg'));
+    rekognition.on(DetectLabelsCommand).rejects(error);
+    deps.random = () => 0.5;
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), { receiveCount: 3, maxReceiveCount: 10 }, deps, silent);
+
+    // Third receive: a ceiling of 5 s × 2² = 20 s, half of it fixed and half jittered.
+    expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: expect.stringContaining(error.name), delaySeconds: 15 }]);
+    expect(transitions()).toEqual([]);
+    expect(ddb.commandCalls(UpdateCommand, { UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt' })).toHaveLength(1);
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('ends the blob FAILED, retryable, with Rekognition’s exception when its last receive is throttled too', async () => {
+    const callback = { url: 'https://hooks.example.com/x', status: 'PENDING' as const, attempts: 0, lastAttemptAt: null, lastError: null, deliveredAt: null };
+    tableHolding(pendingRecord({ callback }));
+    anImageOf(await fixture('rocket.jpg'));
+    rekognition
+      .on(DetectLabelsCommand)
+      .rejects(new RekognitionThroughputExceeded({ message: 'Provisioned rate exceeded', $metadata: { httpStatusCode: 400 } }));
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), LAST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'FAILED' }]);
+    expect(transitions()).toEqual([['FAILED', 'ProvisionedThroughputExceededException']]);
+    expect(publisher.published[0]).toMatchObject({ status: 'FAILED', error: { retryable: true } });
+    expect(delivered).toHaveLength(1);
+  });
+
+  it('ends the blob FAILED with S3’s code when S3 still fails on the last receive', async () => {
+    tableHolding(pendingRecord());
+    s3.on(HeadObjectCommand).rejects(
+      new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }),
+    );
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), LAST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'FAILED' }]);
+    expect(transitions()).toEqual([['FAILED', 'SlowDown']]);
   });
 
   it('rejects a corrupt JPEG: its header passes the magic check, Rekognition refuses the rest', async () => {
@@ -289,7 +436,7 @@ describe('processUploadEvent', () => {
       .on(DetectLabelsCommand)
       .rejects(new InvalidImageFormatException({ message: 'Request has invalid image format', $metadata: { httpStatusCode: 400 } }));
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(1);
@@ -300,7 +447,7 @@ describe('processUploadEvent', () => {
     tableHolding(pendingRecord());
     anImageOf(Buffer.from('%PDF-1.7 this is a document, not a photo'));
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
     expect(transitions()).toEqual([['REJECTED', 'UnsupportedContentType']]);
@@ -311,7 +458,7 @@ describe('processUploadEvent', () => {
     tableHolding(pendingRecord());
     s3.on(HeadObjectCommand).resolves({ ContentLength: 15 * 1024 * 1024 + 1, ContentType: 'image/jpeg' });
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
     expect(transitions()).toEqual([['REJECTED', 'ImageTooLarge']]);
@@ -323,7 +470,7 @@ describe('processUploadEvent', () => {
     tableHolding(pendingRecord());
     s3.on(HeadObjectCommand).resolves({ ContentLength: 0, ContentType: 'image/jpeg' });
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(transitions()).toEqual([['REJECTED', 'UnsupportedContentType']]);
   });
@@ -332,7 +479,7 @@ describe('processUploadEvent', () => {
     tableHolding(pendingRecord({ contentType: 'image/jpeg' }));
     anImageOf(await fixture('chelsea.png'));
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(transitions()).toEqual([['REJECTED', 'ContentTypeMismatch']]);
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
@@ -342,7 +489,7 @@ describe('processUploadEvent', () => {
     tableHolding(pendingRecord());
     s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } }));
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(transitions()).toEqual([['FAILED', 'ObjectNotFound']]);
   });
@@ -353,10 +500,11 @@ describe('processUploadEvent', () => {
     s3.on(HeadObjectCommand).rejects(
       new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }),
     );
+    deps.random = () => 0;
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
-    expect(results).toEqual([{ outcome: 'retry', blobId: ID, error: expect.objectContaining({ code: 'DependencyUnavailable' }) }]);
+    expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: expect.stringContaining('S3 unavailable'), delaySeconds: 3 }]);
     const release = ddb.commandCalls(UpdateCommand, { UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt' });
     expect(release).toHaveLength(1);
     expect(release[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ':lease': NOW.toISOString() });
@@ -369,9 +517,9 @@ describe('processUploadEvent', () => {
       .on(UpdateCommand, { ReturnValues: 'ALL_OLD' })
       .rejects(new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: { httpStatusCode: 400 } }));
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
-    expect(results).toEqual([{ outcome: 'retry', blobId: ID, error: expect.objectContaining({ retryable: true }) }]);
+    expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: 'the blob could not be claimed', delaySeconds: expect.any(Number) }]);
   });
 
   it('fails the blob, rather than leaving it PROCESSING, when something unexpected breaks', async () => {
@@ -384,7 +532,7 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'FAILED' }]);
     expect(transitions()).toEqual([
@@ -406,6 +554,7 @@ describe('processUploadEvent', () => {
 
     const results = await processUploadEvent(
       s3Event(objectCreatedRecord(BUCKET, KEY), objectCreatedRecord(BUCKET, `${STAGE}/${otherId}`)),
+      FIRST,
       deps,
       silent,
     );
@@ -418,7 +567,7 @@ describe('processUploadEvent', () => {
     ['an object of another bucket', objectCreatedRecord('elsewhere', KEY), 'object of another bucket'],
     ['a removal', objectCreatedRecord(BUCKET, KEY, { eventName: 'ObjectRemoved:Delete' }), 'not an ObjectCreated event'],
   ])('skips %s', async (_case, eventRecord, reason) => {
-    const results = await processUploadEvent(s3Event(eventRecord), deps, silent);
+    const results = await processUploadEvent(s3Event(eventRecord), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'skipped', reason }]);
     expect(ddb.calls()).toHaveLength(0);
@@ -430,7 +579,7 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toMatchObject({ id: ID, status: 'LABELLED', callback });
@@ -441,7 +590,7 @@ describe('processUploadEvent', () => {
     anImageOf(await fixture('rocket.jpg'));
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(delivered).toHaveLength(0);
   });
@@ -453,7 +602,7 @@ describe('processUploadEvent', () => {
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
     deps.publisher = { publish: () => Promise.reject(new PublishError('publishBlobResult failed with HTTP 401', 401)) };
 
-    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), deps, silent);
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'LABELLED' }]);
     expect(delivered).toHaveLength(1);

@@ -22,6 +22,10 @@ export const BLOB_FIELDS = /* GraphQL */ `
   createdAt updatedAt uploadExpiresAt labelledAt
 `;
 
+/** What the helpers below need of a local cloud: in this process (LocalCloud) or a child process (its ready line). */
+/** What the helpers below need of a cloud: an in-process LocalCloud, or one `npm start` runs (child-cloud.ts). */
+export type CloudEndpoints = Pick<LocalCloud, 'graphqlUrl' | 'realtimeUrl' | 'region' | 'userPool'>;
+
 export interface GraphQLError {
   message: string;
   errorType?: string;
@@ -53,7 +57,7 @@ export async function removeDataDir(cloud: LocalCloud): Promise<void> {
 /** Who a request is from: a signed-in user (their ID token), a raw Authorization header, or nobody. */
 export type Caller = TestUser | { authorization: string } | 'anonymous';
 
-async function authorizationOf(cloud: LocalCloud, caller: Caller | undefined): Promise<string | undefined> {
+async function authorizationOf(cloud: CloudEndpoints, caller: Caller | undefined): Promise<string | undefined> {
   if (caller === 'anonymous') return undefined;
   if (caller === undefined) return (await defaultUser(cloud)).idToken;
   return 'authorization' in caller ? caller.authorization : caller.idToken;
@@ -61,7 +65,7 @@ async function authorizationOf(cloud: LocalCloud, caller: Caller | undefined): P
 
 /** A GraphQL request as `as` (default: the cloud's default user). */
 export async function graphql<T>(
-  cloud: LocalCloud,
+  cloud: CloudEndpoints,
   query: string,
   variables: Record<string, unknown> = {},
   as?: Caller,
@@ -76,7 +80,7 @@ export async function graphql<T>(
   return { status: response.status, data: body.data ?? null, errors: body.errors };
 }
 
-export async function createBlob(cloud: LocalCloud, input: CreateBlobInput, as?: Caller): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
+export async function createBlob(cloud: CloudEndpoints, input: CreateBlobInput, as?: Caller): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
   return graphql<{ createBlob: CreateBlobPayload }>(
     cloud,
     `mutation Create($input: CreateBlobInput!) {
@@ -87,7 +91,7 @@ export async function createBlob(cloud: LocalCloud, input: CreateBlobInput, as?:
   );
 }
 
-export async function getBlob(cloud: LocalCloud, id: string, as?: Caller): Promise<Blob | null> {
+export async function getBlob(cloud: CloudEndpoints, id: string, as?: Caller): Promise<Blob | null> {
   const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id }, as);
   if (result.errors) {
     throw new Error(`blob(${id}) failed: ${JSON.stringify(result.errors)}`);
@@ -127,7 +131,7 @@ export interface LabelsReadySubscription {
 }
 
 /** Subscribes as `as` (default: the cloud's default user); a refused start throws with AppSync's errors. */
-export async function subscribeLabelsReady(cloud: LocalCloud, id: string, as?: Caller): Promise<LabelsReadySubscription> {
+export async function subscribeLabelsReady(cloud: CloudEndpoints, id: string, as?: Caller): Promise<LabelsReadySubscription> {
   const host = new URL(cloud.graphqlUrl).host;
   const token = await authorizationOf(cloud, as);
   const authorization: Record<string, string> = token ? { host, Authorization: token } : { host };

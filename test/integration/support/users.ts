@@ -20,12 +20,15 @@ export interface TestUser {
 
 export const TEST_PASSWORD = 'Correct-Horse-9';
 
-function poolClient(cloud: LocalCloud): CognitoIdentityProviderClient {
+/** The user pool of a cloud (in process, or one `npm start` runs). */
+type WithUserPool = Pick<LocalCloud, 'region' | 'userPool'>;
+
+function poolClient(cloud: WithUserPool): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.userPool.endpoint });
 }
 
 /** Signs in an existing user with USER_PASSWORD_AUTH. */
-export async function signIn(cloud: LocalCloud, email: string, password = TEST_PASSWORD): Promise<TestUser> {
+export async function signIn(cloud: WithUserPool, email: string, password = TEST_PASSWORD): Promise<TestUser> {
   const client = poolClient(cloud);
   try {
     const { AuthenticationResult } = await client.send(new InitiateAuthCommand({
@@ -45,7 +48,7 @@ export async function signIn(cloud: LocalCloud, email: string, password = TEST_P
 }
 
 /** A new user (a fresh email unless given), signed up and signed in. */
-export async function signUp(cloud: LocalCloud, email = `user-${randomUUID()}@example.com`, password = TEST_PASSWORD): Promise<TestUser> {
+export async function signUp(cloud: WithUserPool, email = `user-${randomUUID()}@example.com`, password = TEST_PASSWORD): Promise<TestUser> {
   const client = poolClient(cloud);
   try {
     await client.send(new SignUpCommand({
@@ -60,10 +63,10 @@ export async function signUp(cloud: LocalCloud, email = `user-${randomUUID()}@ex
   return signIn(cloud, email, password);
 }
 
-const defaults = new WeakMap<LocalCloud, Promise<TestUser>>();
+const defaults = new WeakMap<WithUserPool, Promise<TestUser>>();
 
 /** One user per cloud for tests about something else than who calls. */
-export function defaultUser(cloud: LocalCloud): Promise<TestUser> {
+export function defaultUser(cloud: WithUserPool): Promise<TestUser> {
   let user = defaults.get(cloud);
   if (!user) {
     user = signUp(cloud);

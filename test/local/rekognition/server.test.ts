@@ -1,9 +1,10 @@
 import {
   DetectLabelsCommand, ImageTooLargeException, InvalidImageFormatException, InvalidParameterException,
-  InvalidS3ObjectException, RekognitionClient,
+  InvalidS3ObjectException, ProvisionedThroughputExceededException, RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabeller, type Labeller } from '../../../local/rekognition/labeller.ts';
+import { tokenBucket } from '../../../local/rekognition/rate-limit.ts';
 import { startRekognitionServer, type RekognitionServer } from '../../../local/rekognition/server.ts';
 import { fixture } from './fixtures.ts';
 
@@ -92,5 +93,38 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+});
+
+describe('the local Rekognition endpoint held to a quota', () => {
+  let labeller: Labeller;
+  let server: RekognitionServer;
+  let client: RekognitionClient;
+
+  beforeAll(async () => {
+    labeller = createLabeller({ workers: 1 });
+    // A clock that never moves: the quota's one call is spent for good.
+    server = await startRekognitionServer({ labeller, getObject: () => Promise.reject(new Error('unused')), limiter: tokenBucket(1, () => 0) });
+    client = new RekognitionClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.close();
+    await labeller.close();
+  });
+
+  it('throttles calls beyond it with ProvisionedThroughputExceededException, HTTP 400, as Rekognition does', async () => {
+    const call = () => client.send(new DetectLabelsCommand({ Image: { Bytes: fixture('coffee.png') }, MaxLabels: 1 }));
+
+    await expect(call()).resolves.toMatchObject({ Labels: expect.any(Array) });
+    const refused = await call().catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
   });
 });

@@ -1,4 +1,4 @@
-// Starts the local S3 on a free port in a fresh directory, with a recording event handler.
+// Starts the local S3 on a free port in a fresh directory, with a recording event destination.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,20 +11,12 @@ import { startS3Server, type LocalS3 } from '../../../local/s3/server.ts';
 export const BUCKET = 'test-uploads';
 export const PREFIX = 'local/';
 
-/** Events as the handler received them, and a bounded wait for the next ones. */
+/** Events as the destination received them, and a bounded wait for the next ones. */
 export class EventRecorder {
   readonly events: S3Event[] = [];
   private waiters: Array<() => void> = [];
-  /** Thrown by the handler for the next N calls. */
-  failuresLeft = 0;
-  calls = 0;
 
-  readonly handler = async (event: S3Event): Promise<void> => {
-    this.calls += 1;
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('handler failed on purpose');
-    }
+  readonly send = async (event: S3Event): Promise<void> => {
     this.events.push(event);
     this.waiters.splice(0).forEach((wake) => wake());
   };
@@ -53,7 +45,7 @@ export async function temporaryDataDir(): Promise<{ dir: string; remove(): Promi
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export function startTestS3(dataDir: string, recorder: EventRecorder, retryDelaysMs = [10, 10], port = 0): Promise<LocalS3> {
+export function startTestS3(dataDir: string, recorder: EventRecorder, port = 0): Promise<LocalS3> {
   return startS3Server({
     dataDir,
     host: '127.0.0.1',
@@ -62,7 +54,7 @@ export function startTestS3(dataDir: string, recorder: EventRecorder, retryDelay
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
     credentials: LOCAL_CREDENTIALS,
-    notification: { prefix: PREFIX, configurationId: 'ProcessUpload', handler: recorder.handler, retryDelaysMs },
+    notification: { prefix: PREFIX, configurationId: 'ProcessUpload', send: recorder.send },
     logger: silentLogger,
   });
 }
