@@ -138,6 +138,10 @@ export class ImageLabelsStack extends Stack {
     // DetectLabels has no resource-level permissions: `*` is the only resource IAM accepts for it.
     // Rekognition reads the image with the caller's own s3:GetObject, granted above.
     processUpload.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
+    // An object whose blob was deleted (its upload URL used after deleteBlob) is removed when its event arrives.
+    processUpload.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(stageObjects)] }),
+    );
     table.grantReadWriteData(processUpload);
     api.grantMutation(processUpload, PUBLISH_MUTATION);
     webhookSecret.grantRead(processUpload);

@@ -13,7 +13,7 @@
 // On the last receive the queue allows, a failing dependency ends the blob FAILED instead (retryable: true).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { type BlobRecord, MAX_UPLOAD_BYTES, type StoredBlobStatus } from '../../domain/blob.ts';
 import type { Label } from '../../generated/graphql.ts';
@@ -123,8 +123,10 @@ export async function processUploadRecord(
     finalRecord = await finish(id, lease, analysis, deps);
   } catch (error) {
     if (isDomainError(error, 'StaleRecord')) {
-      log.warn('Another attempt took the blob over; this one stops', { error: error.message });
-      return { outcome: 'skipped', reason: 'lease lost', blobId: id };
+      // deleteBlob announced the deletion itself; a takeover announces its own result. Either way: stop, quietly.
+      const deleted = (await deps.store.get(id).catch(() => undefined)) === null;
+      log.info(deleted ? 'The blob was deleted while it was processed; this attempt stops' : 'Another attempt took the blob over; this one stops');
+      return { outcome: 'skipped', reason: deleted ? 'blob deleted' : 'lease lost', blobId: id };
     }
     const failure = isDomainError(error) && error.retryable ? error : undefined;
     if (failure && !isLastReceive(delivery.receiveCount, delivery.maxReceiveCount)) {
@@ -164,7 +166,14 @@ async function resumeOrSkip(
   log: LocatedLogger,
 ): Promise<RecordResult> {
   if (current === null) {
-    log.info('Upload of a blob that does not exist (deleted, or never created); skipped');
+    // A record always exists before its upload URL does: this object belongs to a deleted blob (an upload URL used
+    // after deleteBlob). Nothing will ever read it: it goes.
+    try {
+      await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucketName, Key: objectKey(deps.stage, id) }));
+      log.info('Upload of a blob that no longer exists; its object was deleted');
+    } catch (error) {
+      log.warn('Upload of a blob that no longer exists; its object could not be deleted (the bucket lifecycle will)', { error });
+    }
     return { outcome: 'skipped', reason: 'no such blob', blobId: id };
   }
   const now = deps.clock.now();

@@ -88,16 +88,16 @@ describe('the permissions', () => {
     }
   });
 
-  it('let the processing function read the stage objects, label them, update the table, publish and sign', () => {
+  it('let the processing function read the stage objects (and delete those of deleted blobs), label them, update the table, publish and sign', () => {
     const statements = statementsOf('process-upload');
 
     expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: stageObjects }),
+      expect.objectContaining({ Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject'], Resource: stageObjects }),
     );
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Allow', Action: ['rekognition:DetectLabels'], Resource: '*' }),
     );
-    expect(actionsOn('process-upload', bucket)).toEqual(['s3:GetObject']);
+    expect(actionsOn('process-upload', bucket)).toEqual(['s3:DeleteObject', 's3:GetObject']);
     expect(actionsOn('process-upload', table)).toEqual(tableReadWrite);
     expect(actionsOn('process-upload', secret)).toEqual(secretRead);
   });

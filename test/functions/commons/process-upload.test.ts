@@ -13,7 +13,7 @@ import {
   RekognitionClient,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -337,13 +337,30 @@ describe('processUploadEvent', () => {
     expect(delivered).toHaveLength(1);
   });
 
-  it('skips an upload whose blob no longer exists', async () => {
+  it('skips an upload whose blob no longer exists, and deletes the object it left (an upload URL used after deleteBlob)', async () => {
     ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
+    s3.on(DeleteObjectCommand).resolves({});
 
     const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
     expect(results).toEqual([{ outcome: 'skipped', reason: 'no such blob', blobId: ID }]);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+    expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
+  });
+
+  it('stops quietly, announcing nothing, when the blob is deleted while it is processed', async () => {
+    tableHolding(pendingRecord());
+    anImageOf(await fixture('rocket.jpg'));
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_NEW' }).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'skipped', reason: 'blob deleted', blobId: ID }]);
+    expect(publisher.published).toEqual([]);
+    expect(delivered).toEqual([]);
   });
 
   it('takes over a blob whose previous attempt let its lease pass, and finishes it', async () => {
