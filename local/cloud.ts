@@ -87,6 +87,7 @@ const TIMEOUTS_SECONDS: Record<string, number> = {
   'presign-upload': 10,
   'delete-object': 10,
   'deliver-callback': 30,
+  'announce-deletion': 30,
   'process-upload': 60,
 };
 

@@ -45,12 +45,16 @@ async function main(): Promise<void> {
   const client = new CognitoIdentityProviderClient({ region, endpoint: outputs.custom?.userPoolEndpoint });
   try {
     if (values.signup) {
-      await client.send(new SignUpCommand({
+      const { UserConfirmed } = await client.send(new SignUpCommand({
         ClientId: clientId,
         Username: values.email,
         Password: values.password,
         UserAttributes: [{ Name: 'email', Value: values.email }],
       }));
+      if (!UserConfirmed && !values.confirm) {
+        process.stderr.write(`Signed up. The user pool emailed a code to ${values.email}: run again with --confirm <code> (without --signup).\n`);
+        process.exit(3);
+      }
     }
     if (values.confirm) {
       await client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: values.email, ConfirmationCode: values.confirm }));

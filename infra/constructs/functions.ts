@@ -32,6 +32,12 @@ const SETTINGS: Record<string, FunctionSettings> = {
     timeout: Duration.seconds(30),
     memorySize: 256,
   },
+  // Invoked in the background by deleteBlob: one publish, then a webhook with its retries.
+  'announce-deletion': {
+    description: 'Tells subscribers and the webhook receiver that a blob was deleted before its result',
+    timeout: Duration.seconds(30),
+    memorySize: 256,
+  },
   // DetectLabels, the publish mutation and the first callback delivery, on every S3 upload.
   'process-upload': {
     description: 'Labels an uploaded image and publishes the result',

@@ -1,8 +1,11 @@
 // startLocalCloud as a whole: every service on free ports, wired by configuration only.
 // (The product's end-to-end behaviour — subscriptions, webhooks — is tested with the handlers and AppSync.)
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
@@ -70,6 +73,25 @@ describe('local cloud', () => {
     expect(cloud.demoPageUrl).toBe(new URL('/', cloud.graphqlUrl).href);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('gives a token to npm run token, from the user pool amplify_outputs.json names, that the API accepts', async () => {
+    // Act
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--config', join(dataDir, 'amplify_outputs.json'), ...args], {
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      });
+    const signedUp = await run(['--email', 'token-script@example.com', '--password', 'Script-Pass-1', '--signup']);
+    const again = await run(['--email', 'token-script@example.com', '--password', 'Script-Pass-1', '--access']);
+    const wrong = await run(['--email', 'token-script@example.com', '--password', 'Wrong-Pass-1']).catch((error: { code: number; stderr: string }) => error);
+
+    // Assert
+    const token = signedUp.stdout.trim();
+    const answer = await fetch(cloud.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: '{"query":"{ blobs { items { id } } }"}' });
+    expect(answer.status).toBe(200);
+    expect(signedUp.stderr).toBe('');
+    expect(again.stdout.trim().split('.')).toHaveLength(3);
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining('NotAuthorizedException') });
   });
 
   it('writes amplify_outputs.json and serves the same beside the demo page', async () => {
