@@ -62,9 +62,9 @@ export type Fusion = 'mean' | 'max';
 /**
  * Fuses the detections of several passes over one image (mirrored, zoomed out): boxes of one
  * class that overlap are one object. Its score is the mean over all passes (0 where a pass
- * missed it) or the best pass's (when the first pass saw it); its box is the score-weighted mean of the passes' boxes.
+ * missed it) or the best pass's (when the first pass saw it at `trustFirst` or more); its box is the score-weighted mean of the passes' boxes.
  */
-export function fusePasses(passes: ReadonlyArray<readonly Detection[]>, iouThreshold: number, fusion: Fusion): Detection[] {
+export function fusePasses(passes: ReadonlyArray<readonly Detection[]>, iouThreshold: number, fusion: Fusion, trustFirst = 0): Detection[] {
   const clusters: Detection[][] = [];
   const all = passes.flatMap((pass, index) => pass.map((d) => ({ d, index }))).sort((a, b) => byScore(a.d, b.d));
   const passOf = new Map(all.map(({ d, index }) => [d, index]));
@@ -79,9 +79,9 @@ export function fusePasses(passes: ReadonlyArray<readonly Detection[]>, iouThres
     const mix = (pick: (b: BoundingBox) => number): number => members.reduce((sum, m) => sum + pick(m.box) * m.score, 0) / total;
     return {
       classIndex: members[0].classIndex,
-      // With 'max', an object only the later views saw (none in the first, full view) is not trusted
+      // With 'max', an object the first, full view did not see at `trustFirst` or more is not trusted
       // at its best score: zoomed-out views invent discs and kites on textures. It gets the mean.
-      score: fusion === 'max' && members.some((m) => passOf.get(m) === 0) ? members[0].score : total / passes.length,
+      score: fusion === 'max' && members.some((m) => passOf.get(m) === 0 && m.score >= trustFirst) ? members[0].score : total / passes.length,
       box: { Left: mix((b) => b.Left), Top: mix((b) => b.Top), Width: mix((b) => b.Width), Height: mix((b) => b.Height) },
     };
   });

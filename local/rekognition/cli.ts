@@ -89,24 +89,35 @@ async function main(argv: string[]): Promise<number> {
   const several = files.length > 1;
   let failed = 0;
   try {
-    // Every image is queued at once; answers are printed in the order the files were given.
-    const results = files.map(async (file): Promise<DetectLabelsResponse> => labeller.detectLabels({
-      bytes: new Uint8Array(await readFile(file)),
-      minConfidence: number(values['min-confidence']),
-      maxLabels: number(values['max-labels']),
-      features,
-    }));
-    for (const [i, file] of files.entries()) {
+    // Every image is queued at once, each outcome settled at once (a rejection waiting for its turn to
+    // be printed is not an unhandled one); answers are printed in the order the files were given.
+    const outcomes = files.map(async (file): Promise<{ response: DetectLabelsResponse } | { error: unknown }> => {
       try {
-        const response = await results[i];
+        return {
+          response: await labeller.detectLabels({
+            bytes: new Uint8Array(await readFile(file)),
+            minConfidence: number(values['min-confidence']),
+            maxLabels: number(values['max-labels']),
+            features,
+          }),
+        };
+      } catch (error) {
+        return { error };
+      }
+    });
+    for (const [i, file] of files.entries()) {
+      const outcome = await outcomes[i];
+      if ('response' in outcome) {
+        const { response } = outcome;
         if (values.json) console.log(several ? JSON.stringify({ file, ...response }) : JSON.stringify(response, null, 2));
         else console.log(several ? `== ${file}\n${formatLabelsTable(response)}\n` : formatLabelsTable(response));
-      } catch (error) {
-        if (!(error instanceof RekognitionError) && !(error as NodeJS.ErrnoException).code) throw error;
-        failed++;
-        const name = error instanceof RekognitionError ? error.name : 'Error';
-        console.error(`${several ? `${file}: ` : ''}${name}: ${(error as Error).message}`);
+        continue;
       }
+      const { error } = outcome;
+      if (!(error instanceof RekognitionError) && !(error as NodeJS.ErrnoException).code) throw error;
+      failed++;
+      const name = error instanceof RekognitionError ? error.name : 'Error';
+      console.error(`${several ? `${file}: ` : ''}${name}: ${(error as Error).message}`);
     }
   } finally {
     await labeller.close();

@@ -40,10 +40,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
     const [main, zoomedOut] = input.views;
     const passes: Pass[] = [{ rows: await model.run(main.pixels), letterbox: main.letterbox, flipped: false }];
     let objects = postprocess(passes);
-    const fusion = zoomedOut ? needsSecondLook(objects) : undefined;
-    if (zoomedOut && fusion) {
+    const second = zoomedOut ? needsSecondLook(objects) : undefined;
+    if (zoomedOut && second) {
       passes.push({ rows: await model.run(zoomedOut.pixels), letterbox: zoomedOut.letterbox, flipped: false });
-      objects = postprocess(passes, fusion);
+      objects = postprocess(passes, 'max', second.trustFirst);
     }
     if (!scenes || !drawingModel || !textModel) return { objects, scenes: [], passes: passes.length, raster: input.raster };
     const size = textInputSize(input.raster.width, input.raster.height);

@@ -61,17 +61,17 @@ function dominantColours(samples: ColourSamples, max: number, keep: (x: number, 
 }
 
 /** Brightness (mean luma) and sharpness (variance of the Laplacian) over the pixels `keep` accepts, 0..100. */
-function quality(raster: Raster, keep: (x: number, y: number) => boolean): { Brightness: number; Sharpness: number; lumas: number[] } {
+function quality(raster: Raster, keep: (x: number, y: number) => boolean): { Brightness: number; Sharpness: number; histogram: Uint32Array } {
   const { pixels, width, height } = raster;
   let sum = 0; let n = 0; let lapSum = 0; let lapSq = 0; let lapN = 0;
-  const lumas: number[] = [];
+  const histogram = new Uint32Array(256);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (!keep((x + 0.5) / width, (y + 0.5) / height)) continue;
       const i = (y * width + x) * 3;
       const v = luma(pixels, i);
       sum += v; n++;
-      if ((x & 3) === 0 && (y & 3) === 0) lumas.push(v);
+      histogram[Math.min(255, Math.round(v))]++;
       if (x > 0 && y > 0 && x < width - 1 && y < height - 1) {
         const lap = 4 * v - luma(pixels, i - 3) - luma(pixels, i + 3) - luma(pixels, i - width * 3) - luma(pixels, i + width * 3);
         lapSum += lap; lapSq += lap * lap; lapN++;
@@ -82,15 +82,19 @@ function quality(raster: Raster, keep: (x: number, y: number) => boolean): { Bri
   return {
     Brightness: round(n > 0 ? (sum / n / 255) * 100 : 0),
     Sharpness: round(100 * (1 - Math.exp(-variance / SHARPNESS_SCALE))),
-    lumas,
+    histogram,
   };
 }
 
 /** Contrast: the spread between the 5th and 95th percentiles of luma, 0..100. */
-function contrast(lumas: number[]): number {
-  if (lumas.length === 0) return 0;
-  const sorted = [...lumas].sort((a, b) => a - b);
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+function contrast(histogram: Uint32Array): number {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const at = (p: number): number => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) if ((seen += histogram[v]) > p * total) return v;
+    return 255;
+  };
   return round(((at(0.95) - at(0.05)) / 255) * 100);
 }
 
@@ -112,7 +116,7 @@ export function imageProperties(
     return { Quality: { Brightness, Sharpness }, DominantColors: dominantColours(samples, maxDominantColors, keep) };
   };
   return {
-    Quality: { Brightness: whole.Brightness, Sharpness: whole.Sharpness, Contrast: contrast(whole.lumas) },
+    Quality: { Brightness: whole.Brightness, Sharpness: whole.Sharpness, Contrast: contrast(whole.histogram) },
     DominantColors: dominantColours(samples, maxDominantColors, all),
     Foreground: region(fg),
     Background: region(bg),

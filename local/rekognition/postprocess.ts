@@ -1,5 +1,5 @@
 import { fusePasses, nonMaxSuppression, suppressExclusiveClasses, type Fusion } from './boxes.ts';
-import { toConfidence } from './calibration.ts';
+import { BASE_THRESHOLD, toConfidence } from './calibration.ts';
 import { decodeCenterNet } from './decode-centernet.ts';
 import type { Letterbox } from './letterbox.ts';
 import { commonAncestor, COCO_CLASSES } from './taxonomy.ts';
@@ -12,8 +12,8 @@ const FUSE_IOU = 0.55;
 const EXCLUSIVE_IOU = 0.5;
 /**
  * Two look-alike classes on one object whose raw scores differ by less than this are a guess
- * between them: the answer is what they have in common (Mammal for cat and dog, Fruit for apple
- * and orange), as long as the runner-up is itself credible (calibrated at least RIVAL_CONFIDENCE).
+ * between them: the answer is what they have in common (Pet for cat and dog, Vehicle for car and
+ * bus, Fruit for apple and banana), as long as the runner-up is itself credible (calibrated at least RIVAL_CONFIDENCE).
  */
 export const WITHIN_A_HAIR = 0.05;
 const RIVAL_CONFIDENCE = 50;
@@ -33,10 +33,10 @@ export interface Pass { rows: Float32Array; letterbox: Letterbox; flipped: boole
  * decode, per-class NMS, fuse the views, keep one class per object within exclusive groups,
  * then map raw scores to confidences.
  */
-export function postprocess(passes: readonly Pass[], fusion: Fusion = 'max'): ScoredDetection[] {
+export function postprocess(passes: readonly Pass[], fusion: Fusion = 'max', trustFirst = 0): ScoredDetection[] {
   const perPass = passes.map((pass) =>
     nonMaxSuppression(decodeCenterNet(pass.rows, pass.letterbox, { minScore: MIN_RAW_SCORE, flipped: pass.flipped }), NMS_IOU));
-  const fused = perPass.length > 1 ? fusePasses(perPass, FUSE_IOU, fusion) : perPass[0] ?? [];
+  const fused = perPass.length > 1 ? fusePasses(perPass, FUSE_IOU, fusion, trustFirst) : perPass[0] ?? [];
   const claims = suppressExclusiveClasses(fused, (i) => COCO_CLASSES[i]?.exclusiveGroup, EXCLUSIVE_IOU);
   return claims.map((d) => {
     const scored: ScoredDetection = { classIndex: d.classIndex, confidence: toConfidence(d.score, d.classIndex), box: d.box };
@@ -56,10 +56,13 @@ export function postprocess(passes: readonly Pass[], fusion: Fusion = 'max'): Sc
  * view, and any large box even when weak, earns a second, zoomed-out look, fused by the best
  * score per object.
  */
-export function needsSecondLook(firstLook: readonly ScoredDetection[]): Fusion | undefined {
-  if (firstLook.some((d) => COCO_CLASSES[d.classIndex]?.exclusiveGroup === 'animal' && d.confidence >= SECOND_LOOK_MIN_CONFIDENCE)) return 'max';
-  // For other large boxes the views are averaged: at their best score, zoomed-out views of textures
-  // (coins, a retina) find clocks and kites that the full view only suspected.
+export function needsSecondLook(firstLook: readonly ScoredDetection[]): { trustFirst: number } | undefined {
+  if (firstLook.some((d) => COCO_CLASSES[d.classIndex]?.exclusiveGroup === 'animal' && d.confidence >= SECOND_LOOK_MIN_CONFIDENCE)) {
+    return { trustFirst: 0 };
+  }
+  // For other large boxes, an object keeps its best score only if the full view already found it
+  // credible: at their best, zoomed-out views of textures (coins, a retina) find clocks and kites
+  // that the full view only suspected. Those get the mean of the views.
   const large = firstLook.some((d) => d.box.Width * d.box.Height >= LARGE_BOX_AREA && d.confidence >= LARGE_BOX_MIN_CONFIDENCE);
-  return large ? 'mean' : undefined;
+  return large ? { trustFirst: BASE_THRESHOLD } : undefined;
 }

@@ -22,6 +22,8 @@ export interface PixelStats {
   flat: number;
   /** Share of near-white pixels (a page, a plain background). */
   light: number;
+  /** Share of pixels with a sharp step in luma to their right-hand neighbour: lines and outlines. */
+  edges: number;
 }
 
 export interface SceneSignals {
@@ -34,7 +36,7 @@ export interface SceneSignals {
 }
 
 export function pixelStats({ pixels, width, height }: Raster): PixelStats {
-  let sky = 0; let top = 0; let green = 0; let sum = 0; let topSum = 0; let topN = 0; let flat = 0; let light = 0; let n = 0;
+  let sky = 0; let top = 0; let green = 0; let sum = 0; let topSum = 0; let topN = 0; let flat = 0; let light = 0; let edges = 0; let n = 0;
   const step = Math.max(1, Math.floor(Math.max(width, height) / 160));
   for (let y = 0; y < height; y += step) {
     for (let x = 0; x < width; x += step) {
@@ -44,6 +46,7 @@ export function pixelStats({ pixels, width, height }: Raster): PixelStats {
       n++; sum += l;
       if (l > 0.9) light++;
       if (x + 1 < width && r === pixels[i + 3] && g === pixels[i + 4] && b === pixels[i + 5]) flat++;
+      if (x + 1 < width && Math.abs(0.299 * (r - pixels[i + 3]) + 0.587 * (g - pixels[i + 4]) + 0.114 * (b - pixels[i + 5])) > 40) edges++;
       const max = Math.max(r, g, b); const min = Math.min(r, g, b);
       if (g === max && g - min > 25 && g > r + 8 && l < 0.75) green++;
       if (y < height * 0.4) {
@@ -61,6 +64,7 @@ export function pixelStats({ pixels, width, height }: Raster): PixelStats {
     topBrightness: topN > 0 ? topSum / topN : 0,
     flat: n > 0 ? flat / n : 0,
     light: n > 0 ? light / n : 0,
+    edges: n > 0 ? edges / n : 0,
   };
 }
 
@@ -91,7 +95,8 @@ export function sceneLabels(signals: SceneSignals, objects: readonly ScoredDetec
   // A drawing is flat fills and the classifier's word for it; a page of text is flat too, but it is a
   // document. Flatness starts counting at 0.3: greyscale photographs reach 0.25 with their few levels.
   const flatness = Math.min(1, Math.max(0, (stats.flat - 0.3) / 0.3));
-  const drawing = document > 0 ? 0 : grade(signals.drawing * flatness, 0.3, 0.8);
+  // A plain fill is flat too, but there is nothing drawn on it: a drawing has lines.
+  const drawing = document > 0 || stats.edges < 0.01 ? 0 : grade(signals.drawing * flatness, 0.3, 0.8);
   add('Drawing', drawing);
   add('Art', drawing);
 
