@@ -1,9 +1,9 @@
 /**
  * The labelled photo set and the scoring shared by the labeller quality scripts.
  *
- * Photos: the test fixtures (test/fixtures/images), plus scikit-image's sample images when present
- * (LABELLER_EXTRA_IMAGES, default: the data folder of Debian's python3-skimage), which add
- * objects and non-photographs (coins, moon, cells, text) where any label is wrong. Each photo
+ * Photos: the test fixtures (test/fixtures/images), plus scikit-image's sample images kept in
+ * bench/photos/tuning (see its README), which add objects and non-photographs (coins, moon, cells,
+ * text) where any object label is wrong. Each photo
  * is also varied (crops, greyscale, half size, blur, brightness) to stand in for unseen photos.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { COCO_CLASSES } from '../local/rekognition/taxonomy.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.resolve(ROOT, 'test/fixtures/images');
-const EXTRA = process.env.LABELLER_EXTRA_IMAGES ?? '/usr/lib/python3/dist-packages/skimage/data';
+const EXTRA = path.resolve(ROOT, 'bench/photos/tuning');
 
 interface Truth { dir: string; present: string[]; ignore?: string[] }
 

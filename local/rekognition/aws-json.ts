@@ -12,7 +12,14 @@ export type ImageSource =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 's3'; bucket: string; key: string; version?: string };
 
-export interface DetectLabelsRequest { image: ImageSource; minConfidence?: number; maxLabels?: number }
+export interface DetectLabelsRequest {
+  image: ImageSource;
+  minConfidence?: number;
+  maxLabels?: number;
+  /** Passed on as sent: the labeller validates them (request-options.ts). */
+  features?: unknown;
+  settings?: unknown;
+}
 
 /** An error of the protocol rather than of the labeller (unknown operation, bad JSON). */
 export class ProtocolError extends Error {
@@ -43,6 +50,7 @@ export function parseDetectLabelsRequest(body: Record<string, unknown>): DetectL
   const image = body.Image;
   const minConfidence = optionalNumber(body.MinConfidence, 'MinConfidence');
   const maxLabels = optionalNumber(body.MaxLabels, 'MaxLabels');
+  const extra = { features: body.Features ?? undefined, settings: body.Settings ?? undefined };
   const hasBytes = isRecord(image) && image.Bytes !== undefined;
   const hasS3 = isRecord(image) && image.S3Object !== undefined;
   if (!isRecord(image) || hasBytes === hasS3) {
@@ -50,14 +58,14 @@ export function parseDetectLabelsRequest(body: Record<string, unknown>): DetectL
   }
   if (hasBytes) {
     if (typeof image.Bytes !== 'string') throw new RekognitionError('InvalidParameterException', 'Image.Bytes must be base64');
-    return { image: { kind: 'bytes', bytes: new Uint8Array(Buffer.from(image.Bytes, 'base64')) }, minConfidence, maxLabels };
+    return { image: { kind: 'bytes', bytes: new Uint8Array(Buffer.from(image.Bytes, 'base64')) }, minConfidence, maxLabels, ...extra };
   }
   const s3 = image.S3Object;
   if (!isRecord(s3) || typeof s3.Bucket !== 'string' || typeof s3.Name !== 'string' || !s3.Bucket || !s3.Name) {
     throw new RekognitionError('InvalidParameterException', 'Image.S3Object needs Bucket and Name');
   }
   const version = typeof s3.Version === 'string' && s3.Version ? s3.Version : undefined;
-  return { image: { kind: 's3', bucket: s3.Bucket, key: s3.Name, version }, minConfidence, maxLabels };
+  return { image: { kind: 's3', bucket: s3.Bucket, key: s3.Name, version }, minConfidence, maxLabels, ...extra };
 }
 
 export interface ErrorReply { status: number; type: string; body: { __type: string; message: string } }

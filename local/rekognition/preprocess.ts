@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { RekognitionError } from './errors.ts';
 import { checkDimensions, MAX_SIDE_PX } from './limits.ts';
+import type { Raster } from './image-properties.ts';
 import { letterboxFor, type Letterbox } from './letterbox.ts';
 
 /** One square input for the detector and where the image sits in it. */
@@ -16,6 +17,8 @@ export interface ModelInput {
   /** Size of the image as Rekognition sees it: after EXIF orientation. */
   width: number;
   height: number;
+  /** The decoded image fitted to the square (no padding): what the other models and statistics read. */
+  raster: Raster;
 }
 
 const WHITE = { r: 255, g: 255, b: 255 };
@@ -65,7 +68,7 @@ export async function toModelInput(bytes: Uint8Array, size: number, fills: reado
       if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
       return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox };
     }));
-    return { views, width, height };
+    return { views, width, height, raster: { pixels: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length), width: fitted.width, height: fitted.height } };
   } catch (error) {
     throw invalidFormat(error);
   }
@@ -75,4 +78,11 @@ function invalidFormat(cause: unknown): RekognitionError {
   if (cause instanceof RekognitionError) return cause;
   const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
   return new RekognitionError('InvalidImageFormatException', `Request has invalid image format: ${detail}`);
+}
+
+/** The raster stretched to another size (the drawing and text models' inputs). */
+export async function resizeRaster(raster: Raster, width: number, height: number): Promise<Uint8Array> {
+  const out = await sharp(raster.pixels, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }

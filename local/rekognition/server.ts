@@ -8,7 +8,7 @@ import {
 import { RekognitionError } from './errors.ts';
 import { MAX_IMAGE_BYTES } from './limits.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import type { Labeller } from './types.ts';
+import type { DetectLabelsInput, Labeller } from './types.ts';
 
 export interface RekognitionServerOptions {
   port?: number;
@@ -71,7 +71,10 @@ async function handle(req: IncomingMessage, options: RekognitionServerOptions): 
   }
   const request = parseDetectLabelsRequest(parseJsonBody(await readBody(req)));
   const bytes = await loadImage(request.image, options.getObject);
-  return options.labeller.detectLabels({ bytes, minConfidence: request.minConfidence, maxLabels: request.maxLabels });
+  return options.labeller.detectLabels({
+    bytes, minConfidence: request.minConfidence, maxLabels: request.maxLabels,
+    features: request.features as DetectLabelsInput['features'], settings: request.settings as DetectLabelsInput['settings'],
+  });
 }
 
 async function loadImage(image: ImageSource, getObject: RekognitionServerOptions['getObject']): Promise<Uint8Array> {

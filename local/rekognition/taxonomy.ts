@@ -9,7 +9,7 @@ export type Category =
   | 'Food and Beverage' | 'Hobbies and Interests' | 'Home and Indoors' | 'Kitchen and Dining'
   | 'Person Description' | 'Plants and Flowers' | 'Public Safety' | 'Sports'
   | 'Technology and Computing' | 'Text and Documents' | 'Tools and Machinery'
-  | 'Travel and Adventure' | 'Vehicles and Automotive';
+  | 'Travel and Adventure' | 'Vehicles and Automotive' | 'Nature and Outdoors' | 'Colors and Visual Composition';
 
 export interface LabelInfo {
   name: string;
@@ -22,25 +22,26 @@ export interface LabelInfo {
 export interface CocoClass extends LabelInfo {
   coco: string;
   /** Classes of one group cannot name the same object (a cat is not also a dog). */
-  exclusiveGroup?: 'animal' | 'road vehicle' | 'screen';
+  exclusiveGroup?: 'animal' | 'vehicle' | 'fruit' | 'screen';
 }
 
 const c = (coco: string, name: string, parents: string[], categories: Category[], extra: Partial<CocoClass> = {}): CocoClass =>
   ({ coco, name, parents, aliases: [], categories, ...extra });
 
 const ANIMAL: Partial<CocoClass> = { exclusiveGroup: 'animal' };
-const ROAD: Partial<CocoClass> = { exclusiveGroup: 'road vehicle' };
+const VEHICLE: Partial<CocoClass> = { exclusiveGroup: 'vehicle' };
+const FRUIT: Partial<CocoClass> = { exclusiveGroup: 'fruit' };
 
 /** In the model's output order (class index 0..79). */
 export const COCO_CLASSES: readonly CocoClass[] = [
   c('person', 'Person', [], ['Person Description'], { aliases: ['Human'] }),
   c('bicycle', 'Bicycle', ['Vehicle'], ['Vehicles and Automotive'], { aliases: ['Bike'] }),
-  c('car', 'Car', ['Vehicle'], ['Vehicles and Automotive'], { aliases: ['Automobile'], ...ROAD }),
+  c('car', 'Car', ['Vehicle'], ['Vehicles and Automotive'], { aliases: ['Automobile'], ...VEHICLE }),
   c('motorcycle', 'Motorcycle', ['Vehicle'], ['Vehicles and Automotive'], { aliases: ['Motorbike'] }),
   c('airplane', 'Airplane', ['Aircraft'], ['Vehicles and Automotive'], { aliases: ['Aeroplane'] }),
-  c('bus', 'Bus', ['Vehicle'], ['Vehicles and Automotive'], ROAD),
-  c('train', 'Train', ['Vehicle'], ['Vehicles and Automotive']),
-  c('truck', 'Truck', ['Vehicle'], ['Vehicles and Automotive'], ROAD),
+  c('bus', 'Bus', ['Vehicle'], ['Vehicles and Automotive'], VEHICLE),
+  c('train', 'Train', ['Vehicle'], ['Vehicles and Automotive'], VEHICLE),
+  c('truck', 'Truck', ['Vehicle'], ['Vehicles and Automotive'], VEHICLE),
   c('boat', 'Boat', ['Vehicle'], ['Vehicles and Automotive']),
   c('traffic light', 'Traffic Light', ['Light'], ['Vehicles and Automotive']),
   c('fire hydrant', 'Fire Hydrant', ['Hydrant'], ['Public Safety']),
@@ -79,10 +80,10 @@ export const COCO_CLASSES: readonly CocoClass[] = [
   c('knife', 'Knife', ['Cutlery'], ['Kitchen and Dining']),
   c('spoon', 'Spoon', ['Cutlery'], ['Kitchen and Dining']),
   c('bowl', 'Bowl', [], ['Kitchen and Dining']),
-  c('banana', 'Banana', ['Fruit'], ['Food and Beverage']),
-  c('apple', 'Apple', ['Fruit'], ['Food and Beverage']),
+  c('banana', 'Banana', ['Fruit'], ['Food and Beverage'], FRUIT),
+  c('apple', 'Apple', ['Fruit'], ['Food and Beverage'], FRUIT),
   c('sandwich', 'Sandwich', ['Food'], ['Food and Beverage']),
-  c('orange', 'Orange', ['Citrus Fruit'], ['Food and Beverage']),
+  c('orange', 'Orange', ['Citrus Fruit'], ['Food and Beverage'], FRUIT),
   c('broccoli', 'Broccoli', ['Vegetable'], ['Food and Beverage']),
   c('carrot', 'Carrot', ['Vegetable'], ['Food and Beverage']),
   c('hot dog', 'Hot Dog', ['Food'], ['Food and Beverage']),
@@ -165,8 +166,29 @@ export const PARENT_LABELS: ReadonlyMap<string, LabelInfo> = new Map([
   p('Brush', [], ['Beauty and Personal Care']),
 ].map((info) => [info.name, info]));
 
+/** Scene and concept labels: whole-image judgements rather than boxed objects (scene-labels.ts). */
+export const SCENE_LABELS: ReadonlyMap<string, LabelInfo> = new Map([
+  p('Outdoors', [], ['Nature and Outdoors']),
+  p('Indoors', [], ['Home and Indoors']),
+  p('Nature', [], ['Nature and Outdoors']),
+  p('Sky', ['Outdoors', 'Nature'], ['Nature and Outdoors']),
+  p('Vegetation', ['Plant'], ['Plants and Flowers']),
+  p('Night', ['Outdoors', 'Nature'], ['Nature and Outdoors']),
+  p('Road', [], ['Vehicles and Automotive']),
+  p('Text', [], ['Text and Documents']),
+  p('Document', ['Text'], ['Text and Documents']),
+  p('Art', [], ['Hobbies and Interests']),
+  p('Drawing', ['Art'], ['Hobbies and Interests']),
+].map((info) => [info.name, info]));
+
 export function labelInfo(name: string): LabelInfo | undefined {
-  return PARENT_LABELS.get(name) ?? COCO_CLASSES.find((k) => k.name === name);
+  return PARENT_LABELS.get(name) ?? SCENE_LABELS.get(name) ?? COCO_CLASSES.find((k) => k.name === name);
+}
+
+/** The nearest label both descend from (Mammal for Cat and Dog, Vehicle for Car and Bus), if any. */
+export function commonAncestor(a: string, b: string): string | undefined {
+  const ofB = new Set(ancestorsOf(b));
+  return ancestorsOf(a).find((name) => ofB.has(name));
 }
 
 /** All ancestors of a label, nearest first, each once (Cat → Pet, Mammal, Animal). */

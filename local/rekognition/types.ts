@@ -5,7 +5,23 @@ import type { DetectLabelsResponse as SdkDetectLabelsResponse } from '@aws-sdk/c
  * made required. It stays assignable to the SDK's (all-optional) type; see the check below.
  */
 export interface BoundingBox { Left: number; Top: number; Width: number; Height: number }
-export interface LabelInstance { BoundingBox: BoundingBox; Confidence: number }
+export interface DominantColor {
+  Red: number;
+  Green: number;
+  Blue: number;
+  /** `#rrggbb` of the CSS colour the pixels were matched to. */
+  HexCode: string;
+  CSSColor: string;
+  /** One of Rekognition's 12 simplified colour names (see colours.ts). */
+  SimplifiedColor: string;
+  PixelPercent: number;
+}
+export interface LabelInstance {
+  BoundingBox: BoundingBox;
+  Confidence: number;
+  /** Present when IMAGE_PROPERTIES was requested, as Rekognition does. */
+  DominantColors?: DominantColor[];
+}
 export interface Label {
   Name: string;
   Confidence: number;
@@ -14,7 +30,27 @@ export interface Label {
   Aliases: Array<{ Name: string }>;
   Categories: Array<{ Name: string }>;
 }
-export interface DetectLabelsResponse { Labels: Label[]; LabelModelVersion: string }
+export interface ImageQuality { Brightness: number; Sharpness: number; Contrast: number }
+export interface RegionProperties { Quality: Omit<ImageQuality, 'Contrast'>; DominantColors: DominantColor[] }
+export interface ImageProperties {
+  Quality: ImageQuality;
+  DominantColors: DominantColor[];
+  Foreground: RegionProperties;
+  Background: RegionProperties;
+}
+export interface DetectLabelsResponse { Labels: Label[]; LabelModelVersion: string; ImageProperties?: ImageProperties }
+
+export type Feature = 'GENERAL_LABELS' | 'IMAGE_PROPERTIES';
+export interface GeneralLabelsSettings {
+  LabelInclusionFilters?: string[];
+  LabelExclusionFilters?: string[];
+  LabelCategoryInclusionFilters?: string[];
+  LabelCategoryExclusionFilters?: string[];
+}
+export interface DetectLabelsSettings {
+  GeneralLabels?: GeneralLabelsSettings;
+  ImageProperties?: { MaxDominantColors?: number };
+}
 
 export interface DetectLabelsInput {
   bytes: Uint8Array;
@@ -22,6 +58,9 @@ export interface DetectLabelsInput {
   minConfidence?: number;
   /** Default: no limit, as Rekognition (which caps at 1000). */
   maxLabels?: number;
+  /** Default: GENERAL_LABELS only, as Rekognition. */
+  features?: Feature[];
+  settings?: DetectLabelsSettings;
 }
 
 export interface Labeller {

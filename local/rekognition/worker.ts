@@ -20,7 +20,7 @@ try {
   const detector = await createDetector();
   port.on('message', async (job: JobRequest) => {
     try {
-      const response = await detector.detectLabels(job.bytes, { minConfidence: job.minConfidence, maxLabels: job.maxLabels });
+      const response = await detector.detectLabels(job.bytes, { ...job.options, minConfidence: job.minConfidence, maxLabels: job.maxLabels });
       post({ type: 'result', id: job.id, response });
     } catch (error) {
       const known = error instanceof RekognitionError;

@@ -16,6 +16,24 @@ describe('the detect-labels-local command', () => {
     expect(response.Labels.map((l) => l.Name)).toEqual(['Horse', 'Animal', 'Mammal']);
   });
 
+  it('labels every image of a folder and every file named, one JSON line each, in the order given', async () => {
+    const { stdout } = await run(process.execPath, [
+      LAUNCHER, 'detect-labels', FIXTURES, path.join(FIXTURES, 'horse.png'), '--json', '--workers', '2', '--max-labels', '1',
+    ], { cwd: ROOT }).catch((e: { stdout: string; code: number }) => {
+      // truncated.jpg is in the folder: the run labels the rest and exits 1 for it.
+      expect(e.code).toBe(1);
+      return e;
+    });
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; Labels: Array<{ Name: string }> });
+    expect(lines.map((l) => path.basename(l.file))).toEqual(['astronaut.png', 'chelsea.png', 'coffee.png', 'horse.png', 'rocket.jpg', 'horse.png']);
+    expect(lines.find((l) => l.file.endsWith('chelsea.png'))?.Labels[0].Name).toBe('Cat');
+  });
+
+  it('refuses a --workers that is not a positive integer', async () => {
+    const error = await run(process.execPath, [LAUNCHER, 'detect-labels', FIXTURES, '--workers', '0'], { cwd: ROOT }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers') });
+  });
+
   it('names the Rekognition exception and exits 1 for a corrupt image', async () => {
     const error = await run(process.execPath, [LAUNCHER, 'detect-labels', path.join(FIXTURES, 'truncated.jpg')], { cwd: ROOT })
       .catch((e: unknown) => e);

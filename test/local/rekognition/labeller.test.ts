@@ -69,7 +69,7 @@ describe('the local labeller on the fixture photos (real model)', () => {
     'answers %s in Rekognition\'s shape: ranges, order, parents, boxes',
     async (file) => {
       const response = await labeller.detectLabels({ bytes: fixture(file), minConfidence: 0 });
-      expect(response.LabelModelVersion).toBe('local-centernet-1.0');
+      expect(response.LabelModelVersion).toBe('local-centernet-2.0');
       const confidences = response.Labels.map((l) => l.Confidence);
       expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
       const byName = new Map(response.Labels.map((l) => [l.Name, l]));
@@ -112,7 +112,7 @@ describe('the local labeller on the fixture photos (real model)', () => {
     await expect(labeller.detectLabels({ bytes })).rejects.toMatchObject({ name: 'ImageTooLargeException' });
   });
 
-  it('accepts an image of exactly 80 pixels a side', async () => {
+  it('accepts an image of exactly 80 pixels a side, and says nothing about a plain fill', async () => {
     await expect(labeller.detectLabels({ bytes: await blankPng(80, 80) })).resolves.toMatchObject({ Labels: [] });
   });
 });

@@ -109,13 +109,17 @@ describe('calibration', () => {
 });
 
 describe('the second look', () => {
-  it('is taken when the first view sees an animal, which close-ups get wrong', () => {
-    expect(needsSecondLook([{ classIndex: DOG, confidence: 80, box: box(0, 0, 1, 1) }])).toBe(true);
+  it('is taken when the first view sees an animal, which close-ups get wrong, trusting any first sighting', () => {
+    expect(needsSecondLook([{ classIndex: DOG, confidence: 80, box: box(0, 0, 0.2, 0.2) }])).toEqual({ trustFirst: 0 });
   });
 
-  it('is skipped for other objects and for faint animals', () => {
-    expect(needsSecondLook([{ classIndex: CUP, confidence: 90, box: box(0, 0, 1, 1) }])).toBe(false);
-    expect(needsSecondLook([{ classIndex: CAT, confidence: 10, box: box(0, 0, 1, 1) }])).toBe(false);
+  it('is taken for any large box, even a weak one, keeping best scores only for what the full view found credible', () => {
+    expect(needsSecondLook([{ classIndex: CUP, confidence: 20, box: box(0, 0, 0.6, 0.6) }])).toEqual({ trustFirst: 0.35 });
+  });
+
+  it('is skipped for small boxes of other objects and for faint animals', () => {
+    expect(needsSecondLook([{ classIndex: CUP, confidence: 90, box: box(0, 0, 0.3, 0.3) }])).toBeUndefined();
+    expect(needsSecondLook([{ classIndex: CAT, confidence: 10, box: box(0, 0, 0.3, 0.3) }])).toBeUndefined();
   });
 });
 
@@ -169,7 +173,7 @@ describe('building the DetectLabels response', () => {
   it('cuts the list at MaxLabels and reports the model version', () => {
     const response = toDetectLabelsResponse(detections, { minConfidence: 0, maxLabels: 2 });
     expect(response.Labels.map((l) => l.Name)).toEqual(['Horse', 'Animal']);
-    expect(response.LabelModelVersion).toBe('local-centernet-1.0');
+    expect(response.LabelModelVersion).toBe('local-centernet-2.0');
   });
 });
 

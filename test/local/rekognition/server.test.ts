@@ -44,9 +44,30 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
 
   it('labels image bytes sent inline', async () => {
     const result = await client.send(new DetectLabelsCommand({ Image: { Bytes: fixture('coffee.png') }, MaxLabels: 3 }));
-    expect(result.LabelModelVersion).toBe('local-centernet-1.0');
+    expect(result.LabelModelVersion).toBe('local-centernet-2.0');
     expect(result.Labels?.[0]).toMatchObject({ Name: 'Cup', Instances: [expect.objectContaining({ BoundingBox: expect.any(Object) })] });
     expect(result.Labels?.length).toBeLessThanOrEqual(3);
+  });
+
+  it('answers Features and Settings as sent by the SDK: filters honoured, ImageProperties returned', async () => {
+    const result = await client.send(new DetectLabelsCommand({
+      Image: { Bytes: fixture('chelsea.png') },
+      Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'],
+      Settings: { GeneralLabels: { LabelInclusionFilters: ['Cat'] }, ImageProperties: { MaxDominantColors: 2 } },
+    }));
+    expect(result.Labels?.map((l) => l.Name)).toEqual(['Cat']);
+    expect(result.ImageProperties?.DominantColors).toHaveLength(2);
+    expect(result.ImageProperties?.Quality?.Brightness).toBeGreaterThan(0);
+    expect(result.Labels?.[0].Instances?.[0].DominantColors?.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a setting it cannot honour with InvalidParameterException', async () => {
+    const error = await client.send(new DetectLabelsCommand({
+      Image: { Bytes: fixture('chelsea.png') },
+      Features: ['GENERAL_LABELS'],
+      Settings: { ImageProperties: { MaxDominantColors: 2 } },
+    })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidParameterException' });
   });
 
   it('labels an S3 object read through getObject, passing its version', async () => {
