@@ -1,6 +1,7 @@
 // The `util`, `runtime` and `extensions` objects a resolver sees, and its `console`.
 // Methods that act on the current field (errors, filters, headers) write to the current InvocationState.
 import { currentInvocation } from '../invocation.ts';
+import { assertKnownOperators } from '../subscription-filter.ts';
 import { EarlyReturn, ResolverError } from '../signals.ts';
 import type { SubscriptionFilter } from '../types.ts';
 import { base64Decode, base64Encode, escapeJavaScript, urlDecode, urlEncode, xmlToMap } from './encoding.ts';
@@ -66,7 +67,9 @@ export function createUtil({ now }: UtilOptions) {
     autoKsuid: () => ksuid(now()),
     unauthorized(): never {
       const { typeName, fieldName } = currentInvocation('util.unauthorized');
-      throw new ResolverError({ message: `Not Authorized to access ${fieldName} on type ${typeName}`, errorType: 'Unauthorized', data: null, errorInfo: null });
+      // Outside a field (EvaluateCode) AppSync answers "Unauthorized".
+      const message = fieldName ? `Not Authorized to access ${fieldName} on type ${typeName}` : 'Unauthorized';
+      throw new ResolverError({ message, errorType: 'Unauthorized', data: null, errorInfo: null });
     },
     error(message: string, errorType?: string, data?: unknown, errorInfo?: unknown): never {
       currentInvocation('util.error');
@@ -139,10 +142,14 @@ export function createRuntime() {
 export function createExtensions() {
   return {
     setSubscriptionFilter(filter: SubscriptionFilter) {
-      currentInvocation('extensions.setSubscriptionFilter').subscriptionFilter = filter;
+      const state = currentInvocation('extensions.setSubscriptionFilter');
+      assertKnownOperators(filter);
+      state.subscriptionFilter = filter;
     },
     setSubscriptionInvalidationFilter(filter: SubscriptionFilter) {
-      currentInvocation('extensions.setSubscriptionInvalidationFilter').invalidationFilter = filter;
+      const state = currentInvocation('extensions.setSubscriptionInvalidationFilter');
+      assertKnownOperators(filter);
+      state.invalidationFilter = filter;
     },
     invalidateSubscriptions(invalidation: { subscriptionField: string; payload: Record<string, unknown> }) {
       currentInvocation('extensions.invalidateSubscriptions').invalidations.push(invalidation);

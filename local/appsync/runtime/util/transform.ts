@@ -4,45 +4,52 @@ import { buildCondition } from './expressions.ts';
 
 type Filter = SubscriptionFilter['filterGroup'][number]['filters'][number];
 
-const SUBSCRIPTION_OPERATORS = ['eq', 'ne', 'le', 'lt', 'ge', 'gt', 'contains', 'notContains', 'beginsWith', 'in', 'notIn', 'between', 'containsAny'];
-
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => SUBSCRIPTION_OPERATORS.includes(k));
-}
 
 /** Every combination of one group from `a` and one from `b`. */
 function cross(a: Filter[][], b: Filter[][]): Filter[][] {
   return a.flatMap((left) => b.map((right) => [...left, ...right]));
 }
 
-function groupsOf(obj: Record<string, unknown>, prefix: string, ignored: readonly string[]): Filter[][] {
+/** A field's operators: `{ ge: 1, le: 5 }`. Operator names pass through unchecked, as AppSync passes them. */
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && Object.values(value).every((v) => !isPlainObject(v));
+}
+
+/**
+ * The filter groups of `obj`: fields are ANDed, the operators of one field ORed (one alternative each, as
+ * AppSync's toSubscriptionFilter makes them), `and` lists ANDed, `or` lists ORed. `ignoredFields` apply at
+ * every level, inside and/or too.
+ */
+function groupsOf(obj: Record<string, unknown>, ignored: readonly string[]): Filter[][] {
   let groups: Filter[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined || ignored.includes(key)) continue;
-    if (prefix === '' && (key === 'and' || key === 'or')) {
-      const subs = (Array.isArray(value) ? value : [value]).map((s) => groupsOf(s as Record<string, unknown>, '', []));
+    if (value === undefined || value === null || ignored.includes(key)) continue;
+    if (key === 'and' || key === 'or') {
+      const subs = (Array.isArray(value) ? value : [value]).map((sub) => {
+        if (!isPlainObject(sub)) throw new TypeError(`Invalid subscription filter: ${key} holds ${JSON.stringify(sub)}`);
+        return groupsOf(sub, ignored);
+      });
       groups = key === 'and' ? subs.reduce(cross, groups) : cross(groups, subs.flat());
     } else if (isOperatorObject(value)) {
-      const filters = Object.entries(value)
+      const alternatives = Object.entries(value)
         .filter(([, v]) => v !== undefined)
-        .map(([operator, v]) => ({ fieldName: `${prefix}${key}`, operator, value: v }));
-      groups = groups.map((g) => [...g, ...filters]);
-    } else if (isPlainObject(value)) {
-      groups = cross(groups, groupsOf(value, `${prefix}${key}.`, []));
+        .map(([operator, v]) => [{ fieldName: key, operator, value: v }]);
+      if (alternatives.length > 0) groups = cross(groups, alternatives);
     } else {
-      throw new TypeError(`Invalid subscription filter for ${prefix}${key}: ${JSON.stringify(value)}`);
+      // A scalar or a nested field object: what AppSync makes of it is not known, so it is refused here.
+      throw new TypeError(`Invalid subscription filter for ${key}: ${JSON.stringify(value)} is not an object of operators`);
     }
   }
   return groups;
 }
 
-export function toSubscriptionFilter(obj: Record<string, unknown>, ignoredFields?: string[] | null, rules?: Record<string, unknown> | null): SubscriptionFilter {
-  let groups = groupsOf(obj ?? {}, '', ignoredFields ?? []);
+export function toSubscriptionFilter(obj: Record<string, unknown> | null | undefined, ignoredFields?: string[] | null, rules?: Record<string, unknown> | null): SubscriptionFilter | null {
+  if (!isPlainObject(obj)) return null;
+  let groups = groupsOf(obj, ignoredFields ?? []);
   if (rules && Object.keys(rules).length > 0) {
     // "at least one of the rules": each rule is an alternative added to every group.
-    const alternatives = groupsOf(rules, '', []).flat().map((rule) => [rule]);
+    const alternatives = groupsOf(rules, []).flat().map((rule) => [rule]);
     groups = cross(groups, alternatives);
   }
   return { filterGroup: groups.filter((g) => g.length > 0).map((filters) => ({ filters })) };
@@ -94,9 +101,12 @@ function toElasticsearchQueryDSL(obj: Record<string, unknown>): string {
   return JSON.stringify(query(obj));
 }
 
+const jsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
+
 export const transformUtil = {
-  toDynamoDBFilterExpression: (filter: Record<string, unknown>) => JSON.stringify(buildCondition(filter) ?? null),
-  toDynamoDBConditionExpression: (condition: Record<string, unknown>) => JSON.stringify(buildCondition(condition) ?? null),
+  // A JSON string, or null (not "null") when AppSync reads no filter from the object.
+  toDynamoDBFilterExpression: (filter: Record<string, unknown>) => jsonOrNull(buildCondition(filter)),
+  toDynamoDBConditionExpression: (condition: Record<string, unknown>) => jsonOrNull(buildCondition(condition)),
   toSubscriptionFilter,
   toElasticsearchQueryDSL,
 };

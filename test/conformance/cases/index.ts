@@ -1,0 +1,19 @@
+// Every conformance case, in the order they are reported.
+import type { ConformanceCase } from '../case.ts';
+import { dynamodbModuleCases } from './dynamodb-module.ts';
+import { languageCases } from './language.ts';
+import { sampleCases } from './samples.ts';
+import { timeCases } from './time.ts';
+import { transformCases } from './transform.ts';
+import { utilCases } from './util.ts';
+import { utilDynamodbCases } from './util-dynamodb.ts';
+
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...utilDynamodbCases,
+  ...dynamodbModuleCases,
+  ...transformCases,
+  ...timeCases,
+  ...utilCases,
+  ...languageCases,
+  ...sampleCases,
+];
