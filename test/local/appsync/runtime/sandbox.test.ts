@@ -35,6 +35,26 @@ export function response(ctx) { return ctx.result; }
     expect((await f.resolve('Query', 'field')).data).toEqual(['function', 'function', 'function']);
   });
 
+  it('runs resolver code in strict mode: an assignment to an undeclared name is a ReferenceError', async () => {
+    const f = unit(`
+export function request() { leaked = 1; return { payload: leaked }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    const { errors } = await f.resolve('Query', 'field');
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('ReferenceError: leaked is not defined') })]);
+  });
+
+  it('answers "" for JSON.parse of text that is not JSON, as AppSync does, and parses JSON as usual', async () => {
+    const f = unit(`
+export function request() { return { payload: [JSON.parse('{oops'), JSON.parse('{"a":[1]}')] }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    expect((await f.resolve('Query', 'field')).data).toEqual(['', { a: [1] }]);
+  });
+
   it('refuses to evaluate code from strings', async () => {
     const f = unit(`
 export function request() { return { payload: new Function('return 1')() }; }
