@@ -1,7 +1,7 @@
 // Where the expectations come from. Every case names one of these (with the entry it was read from).
 
 /** Snapshots that localstack/appsync-utils records from AppSync's EvaluateCode API (`npm run test:aws` = jest -u against AWS). */
-export const recorded = (snapshot: 'index' | 'resolvers', entry: string) =>
+export const recorded = (snapshot: 'index' | 'resolvers' | 'transform' | 'transform-subscription' | 'authType', entry: string) =>
   `AWS-recorded EvaluateCode result: github.com/localstack/appsync-utils __tests__/__snapshots__/${snapshot}.test.js.snap, "${entry}"`;
 
 const docs = 'https://docs.aws.amazon.com/appsync/latest/devguide';

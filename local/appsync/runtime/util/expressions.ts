@@ -1,16 +1,21 @@
 // DynamoDB condition and filter expressions from AppSync's filter objects ({ field: { eq: 1 }, and: [...], or: [...],
-// not: {...} }), as util.transform.toDynamoDBFilterExpression / toDynamoDBConditionExpression give them; also the key
-// condition of a Query and projections, for the @aws-appsync/utils/dynamodb helpers.
+// not: {...} }), as util.transform.toDynamoDBFilterExpression / toDynamoDBConditionExpression give them (both
+// alike); also the key condition of a Query and projections, for the @aws-appsync/utils/dynamodb helpers.
 //
-// The shape follows what AppSync's EvaluateCode answers (see test/conformance):
-// - each operator is one parenthesised condition, `(#title = :title_eq)`, `(contains(#title,:title_contains))`;
-//   the conditions of an object are joined with AND: `(attribute_exists(#id)) AND (#version = :version_eq)`;
-// - value placeholders are `:<field>_<operator>`, prefixed inside and/or/not by where they are (`:and_0_a_eq`);
-//   between gives `:<field>_between_start` and `:<field>_between_end`;
-// - expressionNames and expressionValues are always present, empty when nothing is named; `{}` gives an empty
-//   expression;
-// - what AppSync does not read as a filter (a field that is not an object of operators, a nested field object,
-//   an unknown operator) gives no expression at all: null.
+// The shape is what AppSync's EvaluateCode answers (test/conformance/cases/transform-expressions.ts):
+// - each operator is one parenthesised condition: `(#v = :v_eq)`, `(contains(#v,:v_contains))` (no space after
+//   the comma), `(#v BETWEEN :v_between_start AND :v_between_end)`, `(#v IN (:v_in_0, :v_in_1))` (a space),
+//   `(attribute_exists(#v))`, `(attribute_type(#v,:v_attributeType))` with the type code, `size` wrapping the
+//   attribute it measures (`(size(#v) > :v_size_gt)`);
+// - the members of an object are joined with AND, an and/or list with AND/OR; a list, a field's operators and the
+//   operand of `not` are parenthesised when they have more than one member, the filter as a whole never;
+//   `not` gives `(NOT ...)`;
+// - a value placeholder names where it sits: `:and_0_or_1_v_eq`, `:not_v_eq`, `:v_size_gt`; field names are
+//   used verbatim (`#a.b`);
+// - expressionNames and expressionValues are always present; a member that renders nothing is joined all the
+//   same (`(#a = :a_eq) AND `), as AppSync does; an empty `in` list renders `(null)`;
+// - what AppSync cannot render (not an object, a field that is not an object of operators, an unknown operator,
+//   an operand of the wrong kind, an and/or that is not a list) gives no expression at all: null.
 import { toDynamoDB, type AttributeValue } from './dynamodb.ts';
 
 export interface Expression {
@@ -19,97 +24,94 @@ export interface Expression {
   expressionValues?: Record<string, AttributeValue>;
 }
 
+type Node = Required<Expression>;
+
 const COMPARATORS: Record<string, string> = { eq: '=', ne: '<>', le: '<=', lt: '<', ge: '>=', gt: '>' };
 const FUNCTIONS: Record<string, string> = { beginsWith: 'begins_with', contains: 'contains', notContains: 'NOT contains' };
 const ATTRIBUTE_TYPES: Record<string, string> = {
-  string: 'S', stringSet: 'SS', number: 'N', numberSet: 'NS', binary: 'B', binarySet: 'BS', boolean: 'BOOL', list: 'L', map: 'M', _null: 'NULL', null: 'NULL',
+  _null: 'NULL', string: 'S', stringSet: 'SS', number: 'N', numberSet: 'NS', binary: 'B', binarySet: 'BS', boolean: 'BOOL', list: 'L', map: 'M',
 };
-const OPERATORS = new Set([...Object.keys(COMPARATORS), ...Object.keys(FUNCTIONS), 'between', 'in', 'attributeExists', 'attributeType', 'size']);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** What AppSync does not read as a filter: the whole expression is then null. */
+/** What AppSync cannot render: the whole expression is then null. */
 class NotAFilter extends Error {}
 
-interface Scope {
-  names: Record<string, string>;
-  values: Record<string, AttributeValue>;
+const leaf = (expression: string, expressionValues: Record<string, AttributeValue> = {}): Node => ({ expression, expressionNames: {}, expressionValues });
+
+function join(nodes: readonly Node[], joiner: 'AND' | 'OR', wrap: boolean): Node {
+  const expression = nodes.map((n) => n.expression).join(` ${joiner} `);
+  return {
+    expression: wrap && nodes.length > 1 ? `(${expression})` : expression,
+    expressionNames: Object.assign({}, ...nodes.map((n) => n.expressionNames)) as Record<string, string>,
+    expressionValues: Object.assign({}, ...nodes.map((n) => n.expressionValues)) as Record<string, AttributeValue>,
+  };
 }
 
-function value(scope: Scope, placeholder: string, operand: unknown): string {
-  scope.values[placeholder] = toDynamoDB(operand);
-  return placeholder;
-}
-
-/** The conditions of one field: one per operator. */
-function fieldConditions(scope: Scope, field: string, ops: Record<string, unknown>, prefix: string): string[] {
-  const name = `#${field}`;
-  scope.names[name] = field;
-  const at = (op: string) => `:${prefix}${field}_${op}`;
-  const parts: string[] = [];
-  for (const [op, operand] of Object.entries(ops)) {
-    if (operand === undefined) continue;
-    if (!OPERATORS.has(op)) throw new NotAFilter(op);
-    if (COMPARATORS[op]) {
-      parts.push(`${name} ${COMPARATORS[op]} ${value(scope, at(op), operand)}`);
-    } else if (FUNCTIONS[op]) {
-      parts.push(`${FUNCTIONS[op]}(${name},${value(scope, at(op), operand)})`);
-    } else if (op === 'between') {
-      if (!Array.isArray(operand) || operand.length !== 2) throw new NotAFilter(op);
-      parts.push(`${name} BETWEEN ${value(scope, at('between_start'), operand[0])} AND ${value(scope, at('between_end'), operand[1])}`);
-    } else if (op === 'in') {
+function operatorNode(target: string, op: string, operand: unknown, placeholder: string): Node {
+  if (Object.hasOwn(COMPARATORS, op)) return leaf(`(${target} ${COMPARATORS[op]} ${placeholder})`, { [placeholder]: toDynamoDB(operand) });
+  if (Object.hasOwn(FUNCTIONS, op)) return leaf(`(${FUNCTIONS[op]}(${target},${placeholder}))`, { [placeholder]: toDynamoDB(operand) });
+  switch (op) {
+    case 'between':
+      if (!Array.isArray(operand) || operand.length < 2) throw new NotAFilter(op);
+      return leaf(`(${target} BETWEEN ${placeholder}_start AND ${placeholder}_end)`, {
+        [`${placeholder}_start`]: toDynamoDB(operand[0]),
+        [`${placeholder}_end`]: toDynamoDB(operand[1]),
+      });
+    case 'in': {
       if (!Array.isArray(operand)) throw new NotAFilter(op);
-      parts.push(`${name} IN (${operand.map((v, i) => value(scope, at(`in_${i}`), v)).join(',')})`);
-    } else if (op === 'attributeExists') {
-      parts.push(operand ? `attribute_exists(${name})` : `attribute_not_exists(${name})`);
-    } else if (op === 'attributeType') {
-      parts.push(`attribute_type(${name},${value(scope, at(op), ATTRIBUTE_TYPES[String(operand)] ?? String(operand))})`);
-    } else if (op === 'size') {
-      if (!isPlainObject(operand)) throw new NotAFilter(op);
-      for (const [sizeOp, sizeOperand] of Object.entries(operand)) {
-        if (!COMPARATORS[sizeOp]) throw new NotAFilter(`size.${sizeOp}`);
-        parts.push(`size(${name}) ${COMPARATORS[sizeOp]} ${value(scope, at(`size_${sizeOp}`), sizeOperand)}`);
-      }
+      if (operand.length === 0) return leaf('(null)');
+      const names = operand.map((_, i) => `${placeholder}_${i}`);
+      return leaf(`(${target} IN (${names.join(', ')}))`, Object.fromEntries(names.map((n, i) => [n, toDynamoDB(operand[i])])));
     }
+    case 'attributeExists':
+      if (typeof operand !== 'boolean') throw new NotAFilter(op);
+      return leaf(`(${operand ? 'attribute_exists' : 'attribute_not_exists'}(${target}))`);
+    case 'attributeType':
+      if (typeof operand !== 'string' || !Object.hasOwn(ATTRIBUTE_TYPES, operand)) throw new NotAFilter(op);
+      return leaf(`(attribute_type(${target},${placeholder}))`, { [placeholder]: toDynamoDB(ATTRIBUTE_TYPES[operand]) });
+    default:
+      throw new NotAFilter(op);
   }
-  return parts.map((p) => `(${p})`);
 }
 
-/** The conditions of a filter object, each parenthesised; `prefix` names where it sits inside and/or/not. */
-function conditions(scope: Scope, filter: Record<string, unknown>, prefix: string): string[] {
-  const parts: string[] = [];
-  for (const [key, operand] of Object.entries(filter)) {
-    if (operand === undefined || operand === null) continue;
+/** One field's operators; `size` measures the attribute for the operators inside it. */
+function fieldNode(field: string, operators: unknown, path: readonly string[], sized: boolean): Node {
+  if (!isPlainObject(operators)) throw new NotAFilter(field);
+  const name = `#${field}`;
+  const target = sized ? `size(${name})` : name;
+  const nodes = Object.entries(operators)
+    .filter(([, operand]) => operand !== undefined)
+    .map(([op, operand]) => (op === 'size' ? fieldNode(field, operand, [...path, op], true) : operatorNode(target, op, operand, `:${[...path, op].join('_')}`)));
+  const node = join(nodes, 'AND', true);
+  // A field is named even when it carries no operator.
+  return { ...node, expressionNames: { [name]: field, ...node.expressionNames } };
+}
+
+function filterNode(filter: unknown, path: readonly string[], wrap: boolean): Node {
+  if (!isPlainObject(filter)) throw new NotAFilter('filter');
+  const nodes = Object.entries(filter).map(([key, value]) => {
     if (key === 'and' || key === 'or') {
-      const list = Array.isArray(operand) ? operand : [operand];
-      const inner = list
-        .map((sub, i) => {
-          if (!isPlainObject(sub)) throw new NotAFilter(key);
-          return conditions(scope, sub, `${prefix}${key}_${i}_`).join(' AND ');
-        })
-        .filter((text) => text !== '');
-      if (inner.length > 0) parts.push(`(${inner.join(key === 'and' ? ' AND ' : ' OR ')})`);
-    } else if (key === 'not') {
-      if (!isPlainObject(operand)) throw new NotAFilter(key);
-      const inner = conditions(scope, operand, `${prefix}not_`).join(' AND ');
-      if (inner !== '') parts.push(`(NOT ${inner})`);
-    } else if (isPlainObject(operand) && Object.keys(operand).every((op) => OPERATORS.has(op))) {
-      parts.push(...fieldConditions(scope, key, operand, prefix));
-    } else {
-      // A scalar, a nested field object or an unknown operator: AppSync reads no filter from it.
-      throw new NotAFilter(key);
+      if (!Array.isArray(value)) throw new NotAFilter(key);
+      return join(
+        value.map((member, i) => filterNode(member, [...path, key, String(i)], false)),
+        key === 'or' ? 'OR' : 'AND',
+        true,
+      );
     }
-  }
-  return parts;
+    if (key === 'not') {
+      const inner = filterNode(value, [...path, 'not'], true);
+      return { ...inner, expression: `(NOT ${inner.expression})` };
+    }
+    return fieldNode(key, value, [...path, key], false);
+  });
+  return join(nodes, 'AND', wrap);
 }
 
-/** Filter/condition object → expression, as util.transform gives it; null when AppSync reads no filter from it. */
-export function buildCondition(filter: Record<string, unknown> | null | undefined): Required<Expression> | null {
-  if (!isPlainObject(filter)) return null;
-  const scope: Scope = { names: {}, values: {} };
+/** Filter/condition object → expression, as util.transform gives it; null when AppSync cannot render it. */
+export function buildCondition(filter: unknown): Node | null {
   try {
-    const expression = conditions(scope, filter, '').join(' AND ');
-    return { expression, expressionNames: scope.names, expressionValues: scope.values };
+    return filterNode(filter, [], false);
   } catch (error) {
     if (error instanceof NotAFilter) return null;
     throw error;
@@ -118,18 +120,18 @@ export function buildCondition(filter: Record<string, unknown> | null | undefine
 
 /** Key condition of a Query: equality on the partition key, one comparison/between/beginsWith on the sort key. */
 export function buildKeyCondition(query: Record<string, unknown>): Expression {
-  const scope: Scope = { names: {}, values: {} };
-  const parts: string[] = [];
+  const nodes: Node[] = [];
   for (const [key, ops] of Object.entries(query)) {
-    if (!isPlainObject(ops)) throw new TypeError(`Invalid key condition for ${key}: ${JSON.stringify(ops)}`);
     try {
-      parts.push(...fieldConditions(scope, key, ops, '').map((p) => p.slice(1, -1)));
+      const node = fieldNode(key, ops, [key], false);
+      // A key condition takes no parentheses around its two comparisons.
+      nodes.push({ ...node, expression: node.expression.replace(/^\((.*)\)$/, '$1') });
     } catch (error) {
       if (error instanceof NotAFilter) throw new TypeError(`Invalid key condition for ${key}: ${JSON.stringify(ops)}`);
       throw error;
     }
   }
-  return { expression: parts.join(' AND '), expressionNames: scope.names, expressionValues: scope.values };
+  return join(nodes, 'AND', false);
 }
 
 /** `a.b[2].c` → `#a.#b[2].#c`, registering the names in `names`. */

@@ -29,13 +29,35 @@ export const DEFAULT_ERROR_TYPE = 'CustomTemplateException';
 /** Headers util.http.copyHeaders leaves out, as AppSync's restricted list. */
 const RESTRICTED_HEADERS = ['authorization', 'host', 'content-length', 'connection', 'expect', 'keep-alive', 'proxy-authorization', 'te', 'transfer-encoding', 'upgrade', 'x-api-key', 'cookie'];
 
+/**
+ * The identity keys each authorization mode gives ctx.identity (`keys`), and those it always fills (`required`).
+ * As AppSync's EvaluateCode answers util.authType(): an identity is of a mode when all its keys belong to that
+ * mode and every required one is there and not null; anything else, no identity included, is an API key.
+ * An identity with no keys at all is a Lambda authorizer's that returned no resolverContext.
+ */
+const IDENTITY_MODES: ReadonlyArray<{ authType: string; keys: readonly string[]; required: readonly string[] }> = [
+  {
+    authType: 'IAM Authorization',
+    keys: ['accountId', 'cognitoIdentityPoolId', 'cognitoIdentityId', 'sourceIp', 'username', 'userArn', 'cognitoIdentityAuthType', 'cognitoIdentityAuthProvider'],
+    required: ['accountId', 'sourceIp', 'username', 'userArn'],
+  },
+  {
+    authType: 'User Pool Authorization',
+    keys: ['sourceIp', 'username', 'groups', 'sub', 'issuer', 'claims', 'defaultAuthStrategy'],
+    required: ['sourceIp', 'username', 'sub', 'issuer', 'claims', 'defaultAuthStrategy'],
+  },
+  { authType: 'Open ID Connect Authorization', keys: ['sub', 'issuer', 'claims'], required: ['sub', 'issuer', 'claims'] },
+  { authType: 'Lambda Authorization', keys: ['resolverContext'], required: [] },
+];
+
 function authTypeOf(identity: unknown): string {
-  if (identity === null || identity === undefined) return 'API Key Authorization';
+  if (typeof identity !== 'object' || identity === null || Array.isArray(identity)) return 'API Key Authorization';
   const id = identity as Record<string, unknown>;
-  if (Object.hasOwn(id, 'resolverContext')) return 'Lambda Authorization';
-  if (Object.hasOwn(id, 'userArn') || Object.hasOwn(id, 'accountId')) return 'IAM Authorization';
-  if (Object.hasOwn(id, 'defaultAuthStrategy') || Object.hasOwn(id, 'groups')) return 'User Pool Authorization';
-  return 'Open ID Connect Authorization';
+  const keys = Object.keys(id);
+  const mode = IDENTITY_MODES.find(
+    (m) => keys.every((k) => m.keys.includes(k)) && m.required.every((k) => id[k] !== null && id[k] !== undefined),
+  );
+  return mode?.authType ?? 'API Key Authorization';
 }
 
 function notSupported(name: string): () => never {

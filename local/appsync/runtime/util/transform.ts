@@ -11,48 +11,48 @@ function cross(a: Filter[][], b: Filter[][]): Filter[][] {
   return a.flatMap((left) => b.map((right) => [...left, ...right]));
 }
 
-/** A field's operators: `{ ge: 1, le: 5 }`. Operator names pass through unchecked, as AppSync passes them. */
-function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value) && Object.values(value).every((v) => !isPlainObject(v));
+/** What AppSync cannot read as a subscription filter: toSubscriptionFilter then answers null. */
+class NotASubscriptionFilter extends Error {}
+
+/** A field's operators, one alternative each. Nothing is validated: `{ a: { bogus: 1 } }` passes through. */
+function alternativesOf(field: string, operators: unknown): Filter[][] {
+  if (!isPlainObject(operators)) throw new NotASubscriptionFilter(field);
+  return Object.entries(operators).map(([operator, value]) => [{ fieldName: field, operator, value }]);
 }
 
 /**
- * The filter groups of `obj`: fields are ANDed, the operators of one field ORed (one alternative each, as
- * AppSync's toSubscriptionFilter makes them), `and` lists ANDed, `or` lists ORed. `ignoredFields` apply at
- * every level, inside and/or too.
+ * The filter groups of `obj`, as AppSync's toSubscriptionFilter expands them: fields and `and` members are
+ * ANDed, the operators of one field and the members of an `or` are alternatives, so the groups multiply out.
+ * `not` is a field name like any other; `ignoredFields` apply at every level.
  */
-function groupsOf(obj: Record<string, unknown>, ignored: readonly string[]): Filter[][] {
+function groupsOf(obj: unknown, ignored: readonly string[]): Filter[][] {
+  if (!isPlainObject(obj)) throw new NotASubscriptionFilter('filter');
   let groups: Filter[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined || value === null || ignored.includes(key)) continue;
     if (key === 'and' || key === 'or') {
-      const subs = (Array.isArray(value) ? value : [value]).map((sub) => {
-        if (!isPlainObject(sub)) throw new TypeError(`Invalid subscription filter: ${key} holds ${JSON.stringify(sub)}`);
-        return groupsOf(sub, ignored);
-      });
-      groups = key === 'and' ? subs.reduce(cross, groups) : cross(groups, subs.flat());
-    } else if (isOperatorObject(value)) {
-      const alternatives = Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([operator, v]) => [{ fieldName: key, operator, value: v }]);
-      if (alternatives.length > 0) groups = cross(groups, alternatives);
-    } else {
-      // A scalar or a nested field object: what AppSync makes of it is not known, so it is refused here.
-      throw new TypeError(`Invalid subscription filter for ${key}: ${JSON.stringify(value)} is not an object of operators`);
+      if (!Array.isArray(value)) throw new NotASubscriptionFilter(key);
+      groups = key === 'and' ? value.reduce((acc: Filter[][], member) => cross(acc, groupsOf(member, ignored)), groups) : cross(groups, value.flatMap((member) => groupsOf(member, ignored)));
+    } else if (!ignored.includes(key)) {
+      groups = cross(groups, alternativesOf(key, value));
     }
   }
   return groups;
 }
 
-export function toSubscriptionFilter(obj: Record<string, unknown> | null | undefined, ignoredFields?: string[] | null, rules?: Record<string, unknown> | null): SubscriptionFilter | null {
-  if (!isPlainObject(obj)) return null;
-  let groups = groupsOf(obj, ignoredFields ?? []);
-  if (rules && Object.keys(rules).length > 0) {
-    // "at least one of the rules": each rule is an alternative added to every group.
-    const alternatives = groupsOf(rules, []).flat().map((rule) => [rule]);
-    groups = cross(groups, alternatives);
+export function toSubscriptionFilter(obj: unknown, ignoredFields?: unknown, rules?: unknown): SubscriptionFilter | null {
+  const ignored = Array.isArray(ignoredFields) ? (ignoredFields as string[]) : [];
+  try {
+    let groups = groupsOf(obj, ignored);
+    if (isPlainObject(rules)) {
+      // "at least one of the rules": each rule is an alternative added to every group.
+      const alternatives = Object.entries(rules).flatMap(([field, operators]) => alternativesOf(field, operators));
+      if (alternatives.length > 0) groups = cross(groups, alternatives);
+    }
+    return { filterGroup: groups.filter((g) => g.length > 0).map((filters) => ({ filters })) };
+  } catch (error) {
+    if (error instanceof NotASubscriptionFilter) return null;
+    throw error;
   }
-  return { filterGroup: groups.filter((g) => g.length > 0).map((filters) => ({ filters })) };
 }
 
 function toElasticsearchQueryDSL(obj: Record<string, unknown>): string {

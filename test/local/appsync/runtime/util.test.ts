@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { newInvocationState, withInvocation } from '../../../../local/appsync/runtime/invocation.ts';
 import { ResolverError } from '../../../../local/appsync/runtime/signals.ts';
 import * as ddb from '../../../../local/appsync/runtime/modules/dynamodb.ts';
-import { createUtil } from '../../../../local/appsync/runtime/util/index.ts';
+import type { SubscriptionFilter } from '../../../../local/appsync/runtime/types.ts';
+import { createExtensions, createUtil } from '../../../../local/appsync/runtime/util/index.ts';
 
 const NOW = Date.parse('2026-03-01T12:34:56.789Z');
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const util = createUtil({ now: () => NOW, logger: silent });
+const extensions = createExtensions();
 
 describe('util ids', () => {
   it('makes random v4 UUIDs', () => {
@@ -143,11 +145,21 @@ describe('util.transform', () => {
     expect(util.transform.toSubscriptionFilter({ size: { gte: 1, lte: 5 } })).toEqual({
       filterGroup: [{ filters: [{ fieldName: 'size', operator: 'gte', value: 1 }] }, { filters: [{ fieldName: 'size', operator: 'lte', value: 5 }] }],
     });
-    expect(util.transform.toSubscriptionFilter(null as unknown as Record<string, unknown>)).toBeNull();
   });
 
-  it('refuses a nested field object, whose meaning in AppSync is not known', () => {
-    expect(() => util.transform.toSubscriptionFilter({ error: { code: { beginsWith: 'Invalid' } } })).toThrow(/not an object of operators/);
+  it('passes a nested field object through as an operator, which setting the filter then refuses loudly', () => {
+    const filter = util.transform.toSubscriptionFilter({ error: { code: { beginsWith: 'Invalid' } } });
+
+    expect(filter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'error', operator: 'code', value: { beginsWith: 'Invalid' } }] }] });
+    expect(() => withInvocation(newInvocationState('Subscription', 'labelsReady', null), () => extensions.setSubscriptionFilter(filter as SubscriptionFilter))).toThrow(
+      /operator 'code' \(on error\) is not one AppSync documents/,
+    );
+  });
+
+  it('answers null for what it cannot read: null, a JSON string, a field holding a value', () => {
+    expect(util.transform.toSubscriptionFilter(null)).toBeNull();
+    expect(util.transform.toSubscriptionFilter('{"a":{"eq":1}}')).toBeNull();
+    expect(util.transform.toSubscriptionFilter({ a: 1 })).toBeNull();
   });
 });
 
