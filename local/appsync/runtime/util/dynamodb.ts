@@ -55,9 +55,16 @@ export const dynamodbUtil = {
     if (version !== undefined) s3.version = version;
     return { S: JSON.stringify({ s3 }) };
   },
+  /** The S3 link stored as JSON text (not the {S: ...} around it); null for anything else. */
   fromS3ObjectJson(s3ObjectString: string) {
-    const parsed = JSON.parse(s3ObjectString) as { s3?: Record<string, string> };
-    return parsed.s3 ?? null;
+    if (typeof s3ObjectString !== 'string') return null;
+    let parsed: { s3?: Record<string, string> } | null;
+    try {
+      parsed = JSON.parse(s3ObjectString) as { s3?: Record<string, string> } | null;
+    } catch {
+      return null;
+    }
+    return parsed?.s3 ?? null;
   },
 };
 
