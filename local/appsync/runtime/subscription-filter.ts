@@ -16,7 +16,11 @@ export const SUBSCRIPTION_FILTER_OPERATORS: ReadonlySet<string> = new Set(['eq',
  * loudly here instead of delivering differently.
  */
 export function assertKnownOperators(filter: SubscriptionFilter | null | undefined): void {
-  for (const group of filter?.filterGroup ?? []) {
+  // toSubscriptionFilter answers null for what it cannot read; what AppSync does with a null filter is not known.
+  if (typeof filter !== 'object' || filter === null || !Array.isArray(filter.filterGroup)) {
+    throw new TypeError(`A subscription filter must be { filterGroup: [...] } (util.transform.toSubscriptionFilter answers null for what it cannot read), not ${JSON.stringify(filter)}`);
+  }
+  for (const group of filter.filterGroup) {
     for (const f of group.filters ?? []) {
       if (!SUBSCRIPTION_FILTER_OPERATORS.has(f.operator)) {
         throw new TypeError(`Subscription filter operator '${f.operator}' (on ${f.fieldName}) is not one AppSync documents; use ${[...SUBSCRIPTION_FILTER_OPERATORS].join(', ')}`);

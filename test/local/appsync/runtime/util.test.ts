@@ -161,6 +161,12 @@ describe('util.transform', () => {
     expect(util.transform.toSubscriptionFilter('{"a":{"eq":1}}')).toBeNull();
     expect(util.transform.toSubscriptionFilter({ a: 1 })).toBeNull();
   });
+
+  it('refuses to set a null filter rather than let every event through', () => {
+    const state = newInvocationState('Subscription', 'labelsReady', null);
+
+    expect(() => withInvocation(state, () => extensions.setSubscriptionFilter(null as unknown as SubscriptionFilter))).toThrow(/must be \{ filterGroup/);
+  });
 });
 
 describe('util errors', () => {
