@@ -28,7 +28,7 @@ const steps: Step[] = [
   },
   {
     name: 'resolvers',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
+    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'local/appsync/runtime/code-check.ts', 'package-lock.json'],
     outputs: ['dist/resolvers'],
     command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
   },

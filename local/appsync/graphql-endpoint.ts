@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   execute,
   getOperationAST,
-  getVariableValues,
   parse,
   type DocumentNode,
   type ExecutionResult,
@@ -18,10 +17,10 @@ import {
   formatExecutionError,
   requestError,
   validationErrors,
-  variableErrors,
   type GraphQLResponseBody,
   type ResponseError,
 } from './errors.ts';
+import { coerceVariables } from './variables.ts';
 import {
   certainResolverCount,
   EXECUTION_TIMEOUT_ERROR,
@@ -254,9 +253,9 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       send(res, 400, requestError('UnsupportedOperation', 'subscription not supported through the HTTP channel; use the realtime endpoint'));
       return 400;
     }
-    const coerced = getVariableValues(appSchema.schema, operation.variableDefinitions ?? [], request.variables);
-    if (coerced.errors) {
-      send(res, 200, { data: null, errors: variableErrors(coerced.errors) });
+    const coerced = coerceVariables(appSchema.schema, operation.variableDefinitions ?? [], request.variables);
+    if ('errors' in coerced) {
+      send(res, 200, { data: null, errors: coerced.errors });
       return 200;
     }
     const rootType = operation.operation === 'mutation' ? appSchema.schema.getMutationType() : appSchema.schema.getQueryType();

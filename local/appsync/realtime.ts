@@ -15,7 +15,6 @@ import type { Duplex } from 'node:stream';
 import {
   getArgumentValues,
   getOperationAST,
-  getVariableValues,
   parse,
   type DocumentNode,
   type GraphQLObjectType,
@@ -35,11 +34,11 @@ import {
 import {
   toLocations,
   validationErrors,
-  variableErrors,
   type ExtraValidationRule,
   type GraphQLResponseBody,
   type ResponseError,
 } from './errors.ts';
+import { coerceVariables } from './variables.ts';
 import { sourceIpOf } from './graphql-endpoint.ts';
 import { introspectionDisabledRule, type AppSyncLimits } from './limits.ts';
 import type { AppSyncLogger } from './logger.ts';
@@ -406,8 +405,8 @@ export class RealtimeServer {
       const kind = operation?.operation ?? 'unknown';
       return this.fail(connection, id, [errorOf('UnsupportedOperation', `${kind} not supported through the realtime channel`)]);
     }
-    const coerced = getVariableValues(appSchema.schema, operation.variableDefinitions ?? [], parsed.variables);
-    if (coerced.errors) return this.fail(connection, id, variableErrors(coerced.errors));
+    const coerced = coerceVariables(appSchema.schema, operation.variableDefinitions ?? [], parsed.variables);
+    if ('errors' in coerced) return this.fail(connection, id, coerced.errors);
 
     const subscriptionType = appSchema.schema.getSubscriptionType() as GraphQLObjectType;
     const fragments = fragmentsOf(parsed.document);

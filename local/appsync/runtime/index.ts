@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as projectManifest from '../../../resolvers/manifest.ts';
 import type { DataSourceSpec, ResolverSpec } from '../../../resolvers/manifest.ts';
+import { appsyncJsViolations } from './code-check.ts';
 import { DynamoDBDataSource } from './data-sources/dynamodb.ts';
 import { invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import { invokeNone } from './data-sources/none.ts';
@@ -34,6 +35,11 @@ export interface ResolverRuntimeOptions {
   environmentVariables?: Readonly<Record<string, string>>;
   /** A handler running longer than this fails with a Code error. Default 1000 ms. */
   handlerTimeoutMs?: number;
+  /**
+   * Refuse, when the runtime is created, a bundle that uses what APPSYNC_JS refuses (code-check.ts: the build
+   * refuses it too). Default true; only a test of the runtime's own guards (a runaway loop) turns it off.
+   */
+  checkCode?: boolean;
   /** Which resolvers and data sources exist. Default: resolvers/manifest.ts (tests pass their own). */
   manifest?: { resolvers: readonly ResolverSpec[]; dataSources: Readonly<Record<string, DataSourceSpec>> };
 }
@@ -62,7 +68,12 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
     if (!existsSync(file)) {
       throw new Error(`createResolverRuntime: ${file} is missing; run \`npm run build\` first`);
     }
-    const handlers = sandbox.load(code, file, readFileSync(file, 'utf8'));
+    const source = readFileSync(file, 'utf8');
+    const refused = options.checkCode === false ? [] : appsyncJsViolations(source, file, { requireHandlers: false });
+    if (refused.length > 0) {
+      throw new Error(`createResolverRuntime: ${file} uses what APPSYNC_JS refuses:\n${refused.join('\n')}`);
+    }
+    const handlers = sandbox.load(code, file, source);
     loaded.set(code, handlers);
     return handlers;
   };

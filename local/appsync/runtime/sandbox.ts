@@ -40,6 +40,10 @@ const REMOVED_GLOBALS = ['Promise', 'Proxy', 'Reflect', 'WeakMap', 'WeakSet', 'W
 
 const INVOKE = new vm.Script('__appsync_invoke__()', { filename: 'appsync-runtime' });
 
+/** AppSync's JSON.parse answers "" for text that is not JSON, where V8's throws. */
+const LENIENT_JSON_PARSE = `(() => { const parse = JSON.parse; JSON.parse = function parse$(text, reviver) {
+  try { return parse(text, reviver); } catch (error) { return ''; } }; })();`;
+
 export class Sandbox {
   constructor(private readonly options: SandboxOptions) {}
 
@@ -59,14 +63,16 @@ export class Sandbox {
       { util, runtime, extensions, console: createConsole(this.options.logger, code) },
       { name: `appsync:${code}`, codeGeneration: { strings: false, wasm: false } },
     );
-    vm.runInContext(REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join(' '), context);
+    vm.runInContext(REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join(' ') + LENIENT_JSON_PARSE, context);
     const filename = `appsync:${code}.js`;
     // esbuild's CommonJS output imports with require("...") and exports through module.exports; both are
-    // renamed so that resolver code sees no `require` or `module` of its own.
+    // renamed so that resolver code sees no `require` or `module` of its own. AppSync runs code in strict
+    // mode (an assignment to an undeclared name is a ReferenceError): 'use strict' opens the wrapper, on the
+    // wrapper's first line so that stack positions still map through the source map.
     const body = transformed.code
       .replace(/\brequire\(("[^"]*")\)/g, '__appsync_import__($1)')
       .replace(/\bmodule\.exports\b/g, '__appsync_module__.exports');
-    const wrapper = vm.runInContext(`(function (__appsync_module__, __appsync_import__) {\n${body}\n})`, context, {
+    const wrapper = vm.runInContext(`(function (__appsync_module__, __appsync_import__) {'use strict';\n${body}\n})`, context, {
       filename,
       timeout: this.options.timeoutMs,
     }) as (module: { exports: object }, importModule: (name: string) => unknown) => void;

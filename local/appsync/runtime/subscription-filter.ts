@@ -7,6 +7,28 @@ import type { SubscriptionFilter } from './types.ts';
 
 type Filter = SubscriptionFilter['filterGroup'][number]['filters'][number];
 
+/** The operators AppSync documents for enhanced subscription filters. */
+export const SUBSCRIPTION_FILTER_OPERATORS: ReadonlySet<string> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'notContains', 'beginsWith', 'in', 'notIn', 'between', 'containsAny']);
+
+/**
+ * Refuses a filter whose operators AppSync does not document: toSubscriptionFilter passes any operator name
+ * through (`lte`, `gte`...), and how AppSync then matches events is not known, so the subscription fails
+ * loudly here instead of delivering differently.
+ */
+export function assertKnownOperators(filter: SubscriptionFilter | null | undefined): void {
+  // toSubscriptionFilter answers null for what it cannot read; what AppSync does with a null filter is not known.
+  if (typeof filter !== 'object' || filter === null || !Array.isArray(filter.filterGroup)) {
+    throw new TypeError(`A subscription filter must be { filterGroup: [...] } (util.transform.toSubscriptionFilter answers null for what it cannot read), not ${JSON.stringify(filter)}`);
+  }
+  for (const group of filter.filterGroup) {
+    for (const f of group.filters ?? []) {
+      if (!SUBSCRIPTION_FILTER_OPERATORS.has(f.operator)) {
+        throw new TypeError(`Subscription filter operator '${f.operator}' (on ${f.fieldName}) is not one AppSync documents; use ${[...SUBSCRIPTION_FILTER_OPERATORS].join(', ')}`);
+      }
+    }
+  }
+}
+
 function valueAt(payload: unknown, fieldName: string): unknown {
   let current: unknown = payload;
   for (const part of fieldName.split('.')) {

@@ -223,6 +223,29 @@ describe('local AppSync GraphQL over HTTP', () => {
     expect(t.runtime.invocations).toHaveLength(0);
   });
 
+  // AppSync's wording (graphql-java): aws-amplify/amplify-swift's integration test against AppSync, AppSync
+  // answers quoted in aws/aws-appsync-community#406 (a null deep inside names the variable and the field's type)
+  // and #273 (an unknown input field); the shape (path null, the variable's location, no errorType) as an
+  // AppSync API answered it in a published API test.
+  it.each([
+    ['a missing variable', undefined, "Variable 'input' has coerced Null value for NonNull type 'CreateBlobInput!'"],
+    ['a null variable', null, "Variable 'input' has coerced Null value for NonNull type 'CreateBlobInput!'"],
+    ['a missing non-null field', {}, "Variable 'input' has coerced Null value for NonNull type 'String!'"],
+    ['a null non-null field', { contentType: null }, "Variable 'input' has coerced Null value for NonNull type 'String!'"],
+    ['an unknown field', { contentType: 'image/png', colour: 'red' }, "The variables input contains a field that is not defined for input object type 'CreateBlobInput' "],
+    ['a string for an Int', { contentType: 'image/png', maxLabels: 'ten' }, "Variable 'input' has an invalid value at 'input.maxLabels': Expected type 'Int' but was 'String'."],
+    ['a fraction for an Int', { contentType: 'image/png', maxLabels: 1.5 }, "Variable 'input' has an invalid value at 'input.maxLabels': Expected type 'Int' but was 'Double'."],
+    ['a scalar for an input object', 'image/png', "Variable 'input' has an invalid value: Expected type 'Map' but was 'String'. Variables for input objects must be an instance of type 'Map'."],
+  ])('words %s in the variables as AppSync does, without calling the resolver', async (_case, input, message) => {
+    t.runtime.invocations.length = 0;
+
+    const res = await postWithApiKey(t.server.graphqlUrl, CREATE_BLOB, input === undefined ? {} : { input });
+
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ data: null, errors: [{ path: null, locations: [{ line: 2, column: 19, sourceName: null }], message }] });
+    expect(t.runtime.invocations).toHaveLength(0);
+  });
+
   it('refuses a bad AWSDateTime literal in the document as a WrongType validation error', async () => {
     const query = `mutation { publishBlobResult(input: { id: "x", owner: "user-1", status: LABELLED, minConfidence: 1, maxLabels: 1, createdAt: "yesterday", updatedAt: "2025-01-01T00:00:00Z", uploadExpiresAt: "2025-01-01T00:00:00Z" }) { id } }`;
 

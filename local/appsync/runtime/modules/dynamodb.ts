@@ -1,6 +1,9 @@
 // The `@aws-appsync/utils/dynamodb` module: helpers that build DynamoDB request objects.
 import { toMapValues } from '../util/dynamodb.ts';
-import { buildCondition, buildKeyCondition, buildProjection, buildUpdate, type Expression, type UpdateOperation } from '../util/expressions.ts';
+import { buildCondition, buildKeyCondition, buildProjection, type Expression } from '../util/expressions.ts';
+import { buildUpdate } from '../util/update-expressions.ts';
+
+export { operations } from '../util/update-expressions.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -9,8 +12,14 @@ function compact<T extends Obj>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null)) as T;
 }
 
+/** A condition or filter object as an expression. AppSync's own helper gives no expression for what it cannot
+ * read (util.transform answers null); a request built without its condition would silently do more than asked,
+ * so the local helper refuses it instead. */
 function condition(filter: Obj | null | undefined): Expression | undefined {
-  return filter ? buildCondition(filter) : undefined;
+  if (filter === null || filter === undefined) return undefined;
+  const expression = buildCondition(filter);
+  if (!expression) throw new TypeError(`Not a DynamoDB condition or filter: ${JSON.stringify(filter)}`);
+  return expression.expression === '' ? undefined : expression;
 }
 
 function versioning(input: Obj) {
@@ -88,9 +97,7 @@ export function scan(input: ScanInput) {
   });
 }
 
-export function sync(input: { basePartitionKey?: string; deltaIndexName?: string; limit?: number | null; nextToken?: string | null; lastSync?: number; filter?: Obj | null }) {
-  return compact({ operation: 'Sync', ...input, filter: condition(input.filter) });
-}
+// No `sync`: AppSync's bundled @aws-appsync/utils/dynamodb has none (EvaluateCode: "Property 'sync' does not exist").
 
 export function batchGet(input: { tables: Record<string, { keys: Obj[]; consistentRead?: boolean; projection?: string[] }> }) {
   const tables: Obj = {};
@@ -150,16 +157,5 @@ export function transactWrite(input: { items: WriteItem[] }) {
 }
 
 export const toStringSet = (list: string[]) => ({ SS: list.map(String) });
-export const toNumberSet = (list: number[]) => ({ NS: list.map(String) });
+export const toNumberSet = (list: number[]) => ({ NS: [...list] });
 export const toBinarySet = (list: string[]) => ({ BS: [...list] });
-
-export const operations = {
-  add: (payload: unknown): UpdateOperation => ({ _type: 'add', payload }),
-  remove: (): UpdateOperation => ({ _type: 'remove' }),
-  replace: (payload: unknown): UpdateOperation => ({ _type: 'replace', payload }),
-  increment: (by = 1): UpdateOperation => ({ _type: 'increment', by }),
-  decrement: (by = 1): UpdateOperation => ({ _type: 'decrement', by }),
-  append: (payload: unknown[]): UpdateOperation => ({ _type: 'append', payload }),
-  prepend: (payload: unknown[]): UpdateOperation => ({ _type: 'prepend', payload }),
-  updateListItem: (payload: unknown, index: number): UpdateOperation => ({ _type: 'updateListItem', payload, index }),
-};

@@ -1,5 +1,6 @@
 // util.dynamodb: JSON values → DynamoDB typed values, as AppSync's helpers make them. Lists rather than sets,
-// numbers as {N: "..."} strings (what DynamoDB's wire format takes), {NULL: null} for null.
+// numbers kept as numbers ({N: 12345}, {NS: [1, 4.56]}: AppSync's EvaluateCode answers so; the data source turns
+// them into DynamoDB's strings), {NULL: null} for null.
 
 export type AttributeValue = Record<string, unknown>;
 
@@ -14,7 +15,7 @@ function isTypedSet(value: object): boolean {
 export function toDynamoDB(value: unknown): AttributeValue {
   if (value === null || value === undefined) return { NULL: null };
   if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'number') return { N: value };
   if (typeof value === 'bigint') return { N: value.toString() };
   if (typeof value === 'boolean') return { BOOL: value };
   if (Array.isArray(value)) return { L: value.map(toDynamoDB) };
@@ -40,8 +41,8 @@ export const dynamodbUtil = {
   toDynamoDB,
   toString: (value: string | null | undefined) => orNull(value, (v) => ({ S: String(v) })),
   toStringSet: (list: string[] | null | undefined) => orNull(list, (v) => ({ SS: v.map(String) })),
-  toNumber: (value: number | null | undefined) => orNull(value, (v) => ({ N: String(v) })),
-  toNumberSet: (list: number[] | null | undefined) => orNull(list, (v) => ({ NS: v.map(String) })),
+  toNumber: (value: number | null | undefined) => orNull(value, (v) => ({ N: v })),
+  toNumberSet: (list: number[] | null | undefined) => orNull(list, (v) => ({ NS: [...v] })),
   toBinary: (value: string | null | undefined) => orNull(value, (v) => ({ B: v })),
   toBinarySet: (list: string[] | null | undefined) => orNull(list, (v) => ({ BS: [...v] })),
   toBoolean: (value: boolean | null | undefined) => orNull(value, (v) => ({ BOOL: Boolean(v) })),
@@ -54,9 +55,16 @@ export const dynamodbUtil = {
     if (version !== undefined) s3.version = version;
     return { S: JSON.stringify({ s3 }) };
   },
+  /** The S3 link stored as JSON text (not the {S: ...} around it); null for anything else. */
   fromS3ObjectJson(s3ObjectString: string) {
-    const parsed = JSON.parse(s3ObjectString) as { s3?: Record<string, string> };
-    return parsed.s3 ?? null;
+    if (typeof s3ObjectString !== 'string') return null;
+    let parsed: { s3?: Record<string, string> } | null;
+    try {
+      parsed = JSON.parse(s3ObjectString) as { s3?: Record<string, string> } | null;
+    } catch {
+      return null;
+    }
+    return parsed?.s3 ?? null;
   },
 };
 

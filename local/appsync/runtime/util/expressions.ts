@@ -1,6 +1,21 @@
-// DynamoDB expressions from AppSync's filter/condition objects ({ field: { eq: 1 }, and: [...], or: [...], not: {...} }),
-// key conditions, update objects (with `operations` markers) and projections. Shared by util.transform and
-// the @aws-appsync/utils/dynamodb helpers, so both produce the same expressions.
+// DynamoDB condition and filter expressions from AppSync's filter objects ({ field: { eq: 1 }, and: [...], or: [...],
+// not: {...} }), as util.transform.toDynamoDBFilterExpression / toDynamoDBConditionExpression give them (both
+// alike); also the key condition of a Query and projections, for the @aws-appsync/utils/dynamodb helpers.
+//
+// The shape is what AppSync's EvaluateCode answers (test/conformance/cases/transform-expressions.ts):
+// - each operator is one parenthesised condition: `(#v = :v_eq)`, `(contains(#v,:v_contains))` (no space after
+//   the comma), `(#v BETWEEN :v_between_start AND :v_between_end)`, `(#v IN (:v_in_0, :v_in_1))` (a space),
+//   `(attribute_exists(#v))`, `(attribute_type(#v,:v_attributeType))` with the type code, `size` wrapping the
+//   attribute it measures (`(size(#v) > :v_size_gt)`);
+// - the members of an object are joined with AND, an and/or list with AND/OR; a list, a field's operators and the
+//   operand of `not` are parenthesised when they have more than one member, the filter as a whole never;
+//   `not` gives `(NOT ...)`;
+// - a value placeholder names where it sits: `:and_0_or_1_v_eq`, `:not_v_eq`, `:v_size_gt`; field names are
+//   used verbatim (`#a.b`);
+// - expressionNames and expressionValues are always present; a member that renders nothing is joined all the
+//   same (`(#a = :a_eq) AND `), as AppSync does; an empty `in` list renders `(null)`;
+// - what AppSync cannot render (not an object, a field that is not an object of operators, an unknown operator,
+//   an operand of the wrong kind, an and/or that is not a list) gives no expression at all: null.
 import { toDynamoDB, type AttributeValue } from './dynamodb.ts';
 
 export interface Expression {
@@ -9,243 +24,133 @@ export interface Expression {
   expressionValues?: Record<string, AttributeValue>;
 }
 
-const CONDITION_OPERATORS = ['eq', 'ne', 'le', 'lt', 'ge', 'gt', 'in', 'between', 'beginsWith', 'contains', 'notContains', 'attributeExists', 'attributeType', 'size'];
-const ATTRIBUTE_TYPES: Record<string, string> = {
-  string: 'S',
-  stringSet: 'SS',
-  number: 'N',
-  numberSet: 'NS',
-  binary: 'B',
-  binarySet: 'BS',
-  boolean: 'BOOL',
-  list: 'L',
-  map: 'M',
-  _null: 'NULL',
-  null: 'NULL',
-};
+type Node = Required<Expression>;
+
 const COMPARATORS: Record<string, string> = { eq: '=', ne: '<>', le: '<=', lt: '<', ge: '>=', gt: '>' };
+const FUNCTIONS: Record<string, string> = { beginsWith: 'begins_with', contains: 'contains', notContains: 'NOT contains' };
+const ATTRIBUTE_TYPES: Record<string, string> = {
+  _null: 'NULL', string: 'S', stringSet: 'SS', number: 'N', numberSet: 'NS', binary: 'B', binarySet: 'BS', boolean: 'BOOL', list: 'L', map: 'M',
+};
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Collects #names and :values for one expression (or several that share them, as in an UpdateItem). */
-export class ExpressionScope {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, AttributeValue> = {};
+/** What AppSync cannot render: the whole expression is then null. */
+class NotAFilter extends Error {}
 
-  /** `prefix` + the base made safe for a placeholder, numbered when taken. */
-  private unique(prefix: '#' | ':', base: string, taken: Record<string, unknown>): string {
-    const clean = prefix + (base.replace(/[^A-Za-z0-9_]/g, '_') || 'v');
-    let candidate = clean;
-    for (let i = 1; Object.hasOwn(taken, candidate); i += 1) candidate = `${clean}_${i}`;
-    return candidate;
-  }
+const leaf = (expression: string, expressionValues: Record<string, AttributeValue> = {}): Node => ({ expression, expressionNames: {}, expressionValues });
 
-  name(attribute: string): string {
-    const existing = Object.entries(this.names).find(([, v]) => v === attribute);
-    if (existing) return existing[0];
-    const key = this.unique('#', attribute, this.names);
-    this.names[key] = attribute;
-    return key;
-  }
-
-  /** `a.b[2].c` → `#a.#b[2].#c` */
-  path(path: string): string {
-    return path
-      .split('.')
-      .map((segment) => {
-        const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(segment);
-        return m ? `${this.name(m[1])}${m[2]}` : this.name(segment);
-      })
-      .join('.');
-  }
-
-  value(base: string, value: unknown, raw = false): string {
-    const key = this.unique(':', base, this.values);
-    this.values[key] = raw ? (value as AttributeValue) : toDynamoDB(value);
-    return key;
-  }
-
-  toExpression(expression: string): Expression {
-    const out: Expression = { expression };
-    if (Object.keys(this.names).length > 0) out.expressionNames = { ...this.names };
-    if (Object.keys(this.values).length > 0) out.expressionValues = { ...this.values };
-    return out;
-  }
+function join(nodes: readonly Node[], joiner: 'AND' | 'OR', wrap: boolean): Node {
+  const expression = nodes.map((n) => n.expression).join(` ${joiner} `);
+  return {
+    expression: wrap && nodes.length > 1 ? `(${expression})` : expression,
+    expressionNames: Object.assign({}, ...nodes.map((n) => n.expressionNames)) as Record<string, string>,
+    expressionValues: Object.assign({}, ...nodes.map((n) => n.expressionValues)) as Record<string, AttributeValue>,
+  };
 }
 
-function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => CONDITION_OPERATORS.includes(k));
-}
-
-function fieldConditions(scope: ExpressionScope, path: string, ops: Record<string, unknown>): string[] {
-  const field = scope.path(path);
-  const base = path.replace(/[^A-Za-z0-9_]/g, '_');
-  const parts: string[] = [];
-  for (const [op, operand] of Object.entries(ops)) {
-    if (operand === undefined) continue;
-    if (COMPARATORS[op]) {
-      parts.push(`${field} ${COMPARATORS[op]} ${scope.value(`${base}_${op}`, operand)}`);
-    } else if (op === 'in') {
-      const list = (operand as unknown[]).map((v, i) => scope.value(`${base}_in_${i}`, v));
-      parts.push(`${field} IN (${list.join(', ')})`);
-    } else if (op === 'between') {
-      const [low, high] = operand as [unknown, unknown];
-      parts.push(`${field} BETWEEN ${scope.value(`${base}_between_0`, low)} AND ${scope.value(`${base}_between_1`, high)}`);
-    } else if (op === 'beginsWith') {
-      parts.push(`begins_with(${field}, ${scope.value(`${base}_beginsWith`, operand)})`);
-    } else if (op === 'contains') {
-      parts.push(`contains(${field}, ${scope.value(`${base}_contains`, operand)})`);
-    } else if (op === 'notContains') {
-      parts.push(`NOT contains(${field}, ${scope.value(`${base}_notContains`, operand)})`);
-    } else if (op === 'attributeExists') {
-      parts.push(operand ? `attribute_exists(${field})` : `attribute_not_exists(${field})`);
-    } else if (op === 'attributeType') {
-      const type = ATTRIBUTE_TYPES[String(operand)] ?? String(operand);
-      parts.push(`attribute_type(${field}, ${scope.value(`${base}_attributeType`, type)})`);
-    } else if (op === 'size' && isPlainObject(operand)) {
-      for (const [sizeOp, sizeOperand] of Object.entries(operand)) {
-        if (COMPARATORS[sizeOp]) parts.push(`size(${field}) ${COMPARATORS[sizeOp]} ${scope.value(`${base}_size_${sizeOp}`, sizeOperand)}`);
-      }
+function operatorNode(target: string, op: string, operand: unknown, placeholder: string): Node {
+  if (Object.hasOwn(COMPARATORS, op)) return leaf(`(${target} ${COMPARATORS[op]} ${placeholder})`, { [placeholder]: toDynamoDB(operand) });
+  if (Object.hasOwn(FUNCTIONS, op)) return leaf(`(${FUNCTIONS[op]}(${target},${placeholder}))`, { [placeholder]: toDynamoDB(operand) });
+  switch (op) {
+    case 'between':
+      if (!Array.isArray(operand) || operand.length < 2) throw new NotAFilter(op);
+      return leaf(`(${target} BETWEEN ${placeholder}_start AND ${placeholder}_end)`, {
+        [`${placeholder}_start`]: toDynamoDB(operand[0]),
+        [`${placeholder}_end`]: toDynamoDB(operand[1]),
+      });
+    case 'in': {
+      if (!Array.isArray(operand)) throw new NotAFilter(op);
+      if (operand.length === 0) return leaf('(null)');
+      const names = operand.map((_, i) => `${placeholder}_${i}`);
+      return leaf(`(${target} IN (${names.join(', ')}))`, Object.fromEntries(names.map((n, i) => [n, toDynamoDB(operand[i])])));
     }
+    case 'attributeExists':
+      if (typeof operand !== 'boolean') throw new NotAFilter(op);
+      return leaf(`(${operand ? 'attribute_exists' : 'attribute_not_exists'}(${target}))`);
+    case 'attributeType':
+      if (typeof operand !== 'string' || !Object.hasOwn(ATTRIBUTE_TYPES, operand)) throw new NotAFilter(op);
+      return leaf(`(attribute_type(${target},${placeholder}))`, { [placeholder]: toDynamoDB(ATTRIBUTE_TYPES[operand]) });
+    default:
+      throw new NotAFilter(op);
   }
-  return parts;
 }
 
-const wrap = (expression: string) => `(${expression})`;
+/** One field's operators; `size` measures the attribute for the operators inside it. */
+function fieldNode(field: string, operators: unknown, path: readonly string[], sized: boolean): Node {
+  if (!isPlainObject(operators)) throw new NotAFilter(field);
+  const name = `#${field}`;
+  const target = sized ? `size(${name})` : name;
+  const nodes = Object.entries(operators)
+    .filter(([, operand]) => operand !== undefined)
+    .map(([op, operand]) => (op === 'size' ? fieldNode(field, operand, [...path, op], true) : operatorNode(target, op, operand, `:${[...path, op].join('_')}`)));
+  const node = join(nodes, 'AND', true);
+  // A field is named even when it carries no operator.
+  return { ...node, expressionNames: { [name]: field, ...node.expressionNames } };
+}
 
-function conditionParts(scope: ExpressionScope, filter: Record<string, unknown>, prefix: string): string[] {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(filter)) {
-    if (value === undefined || value === null) continue;
-    if (prefix === '' && (key === 'and' || key === 'or')) {
-      const list = (Array.isArray(value) ? value : [value]).map((f) => conditionExpression(scope, f as Record<string, unknown>)).filter(Boolean);
-      if (list.length > 0) parts.push(list.length === 1 ? list[0] : list.map(wrap).join(key === 'and' ? ' AND ' : ' OR '));
-    } else if (prefix === '' && key === 'not') {
-      const inner = conditionExpression(scope, value as Record<string, unknown>);
-      if (inner) parts.push(`NOT ${wrap(inner)}`);
-    } else if (isOperatorObject(value)) {
-      parts.push(...fieldConditions(scope, `${prefix}${key}`, value));
-    } else if (isPlainObject(value)) {
-      parts.push(...conditionParts(scope, value, `${prefix}${key}.`));
-    } else {
-      throw new TypeError(`Invalid condition for ${prefix}${key}: ${JSON.stringify(value)}`);
+function filterNode(filter: unknown, path: readonly string[], wrap: boolean): Node {
+  if (!isPlainObject(filter)) throw new NotAFilter('filter');
+  const nodes = Object.entries(filter).map(([key, value]) => {
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(value)) throw new NotAFilter(key);
+      return join(
+        value.map((member, i) => filterNode(member, [...path, key, String(i)], false)),
+        key === 'or' ? 'OR' : 'AND',
+        true,
+      );
     }
+    if (key === 'not') {
+      const inner = filterNode(value, [...path, 'not'], true);
+      return { ...inner, expression: `(NOT ${inner.expression})` };
+    }
+    return fieldNode(key, value, [...path, key], false);
+  });
+  return join(nodes, 'AND', wrap);
+}
+
+/** Filter/condition object → expression, as util.transform gives it; null when AppSync cannot render it. */
+export function buildCondition(filter: unknown): Node | null {
+  try {
+    return filterNode(filter, [], false);
+  } catch (error) {
+    if (error instanceof NotAFilter) return null;
+    throw error;
   }
-  return parts;
-}
-
-/** Condition/filter object → expression text, registering names and values in `scope`. */
-export function conditionExpression(scope: ExpressionScope, filter: Record<string, unknown> | null | undefined): string {
-  if (!filter) return '';
-  const parts = conditionParts(scope, filter, '');
-  return parts.length === 1 ? parts[0] : parts.map(wrap).join(' AND ');
-}
-
-export function buildCondition(filter: Record<string, unknown> | null | undefined): Expression | undefined {
-  const scope = new ExpressionScope();
-  const expression = conditionExpression(scope, filter);
-  return expression ? scope.toExpression(expression) : undefined;
 }
 
 /** Key condition of a Query: equality on the partition key, one comparison/between/beginsWith on the sort key. */
 export function buildKeyCondition(query: Record<string, unknown>): Expression {
-  const scope = new ExpressionScope();
-  const parts: string[] = [];
+  const nodes: Node[] = [];
   for (const [key, ops] of Object.entries(query)) {
-    if (!isOperatorObject(ops)) throw new TypeError(`Invalid key condition for ${key}: ${JSON.stringify(ops)}`);
-    parts.push(...fieldConditions(scope, key, ops));
+    try {
+      const node = fieldNode(key, ops, [key], false);
+      // A key condition takes no parentheses around its two comparisons.
+      nodes.push({ ...node, expression: node.expression.replace(/^\((.*)\)$/, '$1') });
+    } catch (error) {
+      if (error instanceof NotAFilter) throw new TypeError(`Invalid key condition for ${key}: ${JSON.stringify(ops)}`);
+      throw error;
+    }
   }
-  return scope.toExpression(parts.join(' AND '));
+  return join(nodes, 'AND', false);
+}
+
+/** `a.b[2].c` → `#a.#b[2].#c`, registering the names in `names`. */
+export function namePath(path: string, names: Record<string, string>, placeholder: (segment: string) => string): string {
+  return path
+    .split('.')
+    .map((segment) => {
+      const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(segment);
+      const name = m ? m[1] : segment;
+      const key = placeholder(name);
+      names[key] = name;
+      return `${key}${m ? m[2] : ''}`;
+    })
+    .join('.');
 }
 
 export function buildProjection(fields: readonly string[] | null | undefined): { expression: string; expressionNames: Record<string, string> } | undefined {
   if (!fields || fields.length === 0) return undefined;
-  const scope = new ExpressionScope();
-  const expression = fields.map((f) => scope.path(f)).join(', ');
-  return { expression, expressionNames: { ...scope.names } };
-}
-
-/** Marker objects made by `operations.*` in @aws-appsync/utils/dynamodb. */
-export type UpdateOperation =
-  | { _type: 'add'; payload: unknown }
-  | { _type: 'remove' }
-  | { _type: 'replace'; payload: unknown }
-  | { _type: 'increment'; by: number }
-  | { _type: 'decrement'; by: number }
-  | { _type: 'append'; payload: unknown[] }
-  | { _type: 'prepend'; payload: unknown[] }
-  | { _type: 'updateListItem'; payload: unknown; index: number };
-
-const OPERATION_TYPES = ['add', 'remove', 'replace', 'increment', 'decrement', 'append', 'prepend', 'updateListItem'];
-
-function isOperation(value: unknown): value is UpdateOperation {
-  return isPlainObject(value) && typeof value._type === 'string' && OPERATION_TYPES.includes(value._type);
-}
-
-function isSetValue(value: unknown): boolean {
-  return isPlainObject(value) && Object.keys(value).length === 1 && ['SS', 'NS', 'BS'].includes(Object.keys(value)[0]);
-}
-
-/** Update object → UpdateExpression. Nested plain objects update their leaves; operations.replace swaps the whole value. */
-export function buildUpdate(update: Record<string, unknown>): Expression {
-  const scope = new ExpressionScope();
-  const set: string[] = [];
-  const remove: string[] = [];
-  const add: string[] = [];
-  const visit = (obj: Record<string, unknown>, prefix: string) => {
-    for (const [key, value] of Object.entries(obj)) {
-      if (value === undefined) continue;
-      const path = `${prefix}${key}`;
-      const base = path.replace(/[^A-Za-z0-9_]/g, '_');
-      const field = () => scope.path(path);
-      if (isOperation(value)) {
-        switch (value._type) {
-          case 'remove':
-            remove.push(field());
-            break;
-          case 'replace':
-            set.push(`${field()} = ${scope.value(base, value.payload)}`);
-            break;
-          case 'add':
-            if (typeof value.payload === 'number' || isSetValue(value.payload)) add.push(`${field()} ${scope.value(`${base}_add`, value.payload)}`);
-            else set.push(`${field()} = ${scope.value(base, value.payload)}`);
-            break;
-          case 'increment':
-            add.push(`${field()} ${scope.value(`${base}_increment`, value.by)}`);
-            break;
-          case 'decrement':
-            add.push(`${field()} ${scope.value(`${base}_decrement`, -value.by)}`);
-            break;
-          case 'append': {
-            const f = field();
-            set.push(`${f} = list_append(if_not_exists(${f}, ${scope.value('emptyList', [])}), ${scope.value(`${base}_append`, value.payload)})`);
-            break;
-          }
-          case 'prepend': {
-            const f = field();
-            set.push(`${f} = list_append(${scope.value(`${base}_prepend`, value.payload)}, if_not_exists(${f}, ${scope.value('emptyList', [])}))`);
-            break;
-          }
-          case 'updateListItem':
-            set.push(`${field()}[${value.index}] = ${scope.value(`${base}_${value.index}`, value.payload)}`);
-            break;
-        }
-      } else if (Array.isArray(value) && value.length > 0 && value.every(isOperation)) {
-        for (const item of value) {
-          if (item._type === 'updateListItem') set.push(`${field()}[${item.index}] = ${scope.value(`${base}_${item.index}`, item.payload)}`);
-        }
-      } else if (isPlainObject(value) && !isSetValue(value)) {
-        visit(value, `${path}.`);
-      } else {
-        set.push(`${field()} = ${scope.value(base, value)}`);
-      }
-    }
-  };
-  visit(update, '');
-  const clauses = [
-    set.length > 0 ? `SET ${set.join(', ')}` : '',
-    add.length > 0 ? `ADD ${add.join(', ')}` : '',
-    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
-  ].filter(Boolean);
-  return scope.toExpression(clauses.join(' '));
+  const names: Record<string, string> = {};
+  const expression = fields.map((f) => namePath(f, names, (segment) => `#${segment.replace(/[^A-Za-z0-9_]/g, '_')}`)).join(', ');
+  return { expression, expressionNames: names };
 }

@@ -1,6 +1,7 @@
 // The `util`, `runtime` and `extensions` objects a resolver sees, and its `console`.
 // Methods that act on the current field (errors, filters, headers) write to the current InvocationState.
 import { currentInvocation } from '../invocation.ts';
+import { assertKnownOperators } from '../subscription-filter.ts';
 import { EarlyReturn, ResolverError } from '../signals.ts';
 import type { SubscriptionFilter } from '../types.ts';
 import { base64Decode, base64Encode, escapeJavaScript, urlDecode, urlEncode, xmlToMap } from './encoding.ts';
@@ -28,13 +29,35 @@ export const DEFAULT_ERROR_TYPE = 'CustomTemplateException';
 /** Headers util.http.copyHeaders leaves out, as AppSync's restricted list. */
 const RESTRICTED_HEADERS = ['authorization', 'host', 'content-length', 'connection', 'expect', 'keep-alive', 'proxy-authorization', 'te', 'transfer-encoding', 'upgrade', 'x-api-key', 'cookie'];
 
+/**
+ * The identity keys each authorization mode gives ctx.identity (`keys`), and those it always fills (`required`).
+ * As AppSync's EvaluateCode answers util.authType(): an identity is of a mode when all its keys belong to that
+ * mode and every required one is there and not null; anything else, no identity included, is an API key.
+ * An identity with no keys at all is a Lambda authorizer's that returned no resolverContext.
+ */
+const IDENTITY_MODES: ReadonlyArray<{ authType: string; keys: readonly string[]; required: readonly string[] }> = [
+  {
+    authType: 'IAM Authorization',
+    keys: ['accountId', 'cognitoIdentityPoolId', 'cognitoIdentityId', 'sourceIp', 'username', 'userArn', 'cognitoIdentityAuthType', 'cognitoIdentityAuthProvider'],
+    required: ['accountId', 'sourceIp', 'username', 'userArn'],
+  },
+  {
+    authType: 'User Pool Authorization',
+    keys: ['sourceIp', 'username', 'groups', 'sub', 'issuer', 'claims', 'defaultAuthStrategy'],
+    required: ['sourceIp', 'username', 'sub', 'issuer', 'claims', 'defaultAuthStrategy'],
+  },
+  { authType: 'Open ID Connect Authorization', keys: ['sub', 'issuer', 'claims'], required: ['sub', 'issuer', 'claims'] },
+  { authType: 'Lambda Authorization', keys: ['resolverContext'], required: [] },
+];
+
 function authTypeOf(identity: unknown): string {
-  if (identity === null || identity === undefined) return 'API Key Authorization';
+  if (typeof identity !== 'object' || identity === null || Array.isArray(identity)) return 'API Key Authorization';
   const id = identity as Record<string, unknown>;
-  if (Object.hasOwn(id, 'resolverContext')) return 'Lambda Authorization';
-  if (Object.hasOwn(id, 'userArn') || Object.hasOwn(id, 'accountId')) return 'IAM Authorization';
-  if (Object.hasOwn(id, 'defaultAuthStrategy') || Object.hasOwn(id, 'groups')) return 'User Pool Authorization';
-  return 'Open ID Connect Authorization';
+  const keys = Object.keys(id);
+  const mode = IDENTITY_MODES.find(
+    (m) => keys.every((k) => m.keys.includes(k)) && m.required.every((k) => id[k] !== null && id[k] !== undefined),
+  );
+  return mode?.authType ?? 'API Key Authorization';
 }
 
 function notSupported(name: string): () => never {
@@ -66,7 +89,9 @@ export function createUtil({ now }: UtilOptions) {
     autoKsuid: () => ksuid(now()),
     unauthorized(): never {
       const { typeName, fieldName } = currentInvocation('util.unauthorized');
-      throw new ResolverError({ message: `Not Authorized to access ${fieldName} on type ${typeName}`, errorType: 'Unauthorized', data: null, errorInfo: null });
+      // Outside a field (EvaluateCode) AppSync answers "Unauthorized".
+      const message = fieldName ? `Not Authorized to access ${fieldName} on type ${typeName}` : 'Unauthorized';
+      throw new ResolverError({ message, errorType: 'Unauthorized', data: null, errorInfo: null });
     },
     error(message: string, errorType?: string, data?: unknown, errorInfo?: unknown): never {
       currentInvocation('util.error');
@@ -139,10 +164,14 @@ export function createRuntime() {
 export function createExtensions() {
   return {
     setSubscriptionFilter(filter: SubscriptionFilter) {
-      currentInvocation('extensions.setSubscriptionFilter').subscriptionFilter = filter;
+      const state = currentInvocation('extensions.setSubscriptionFilter');
+      assertKnownOperators(filter);
+      state.subscriptionFilter = filter;
     },
     setSubscriptionInvalidationFilter(filter: SubscriptionFilter) {
-      currentInvocation('extensions.setSubscriptionInvalidationFilter').invalidationFilter = filter;
+      const state = currentInvocation('extensions.setSubscriptionInvalidationFilter');
+      assertKnownOperators(filter);
+      state.invalidationFilter = filter;
     },
     invalidateSubscriptions(invalidation: { subscriptionField: string; payload: Record<string, unknown> }) {
       currentInvocation('extensions.invalidateSubscriptions').invalidations.push(invalidation);

@@ -1,5 +1,6 @@
 // util.time: formatting and parsing with java.time.format.DateTimeFormatter pattern letters (AppSync's
-// reference), in UTC unless a time zone id (e.g. "Europe/Berlin") is given.
+// reference), in UTC unless a time zone id is given: a region ("Europe/Berlin") or a fixed offset ("+08:00",
+// "-0530", "UTC+8"), as java.time's ZoneId.of reads them.
 // Formatting supports G y u M L Q d D E a H k K h m s S n A X x Z O z V and 'quoted' literals; parsing supports
 // y u M L d E a H k h K m s S and the offset/zone letters. Other letters raise a DateTimeException.
 
@@ -64,8 +65,24 @@ export function tokenize(pattern: string): Token[] {
   return tokens;
 }
 
+/** java.time's offset ids: +h, +hh, +hh:mm, +hhmm, +hh:mm:ss, +hhmmss, optionally after UTC, GMT or UT. */
+const OFFSET_ZONE = /^(UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/;
+
+/** A fixed-offset zone's canonical id (as ZoneId.of gives it: "+08:00", "UTC+08:00") and its offset in minutes. */
+function fixedOffset(zone: string): { id: string; minutes: number } | null {
+  const m = OFFSET_ZONE.exec(zone);
+  if (!m) return null;
+  const [, prefix = '', sign, h, mm = '00', ss] = m;
+  if (Number(h) > 18 || Number(mm) > 59 || (ss !== undefined && Number(ss) > 59) || (h.length === 1 && m[4] !== undefined)) return null;
+  const minutes = (sign === '-' ? -1 : 1) * (Number(h) * 60 + Number(mm));
+  const id = minutes === 0 && prefix === '' ? 'Z' : `${prefix}${sign}${h.padStart(2, '0')}:${mm}${ss && ss !== '00' ? `:${ss}` : ''}`;
+  return { id, minutes };
+}
+
 function checkZone(timezone: string): string {
   const zone = timezone === 'Z' || timezone === 'UTC' || timezone === 'GMT' ? 'UTC' : timezone;
+  const fixed = fixedOffset(zone);
+  if (fixed) return fixed.id === 'Z' ? 'UTC' : fixed.id;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
@@ -77,6 +94,8 @@ function checkZone(timezone: string): string {
 /** Offset of `zone` from UTC at the instant `epochMs`, in minutes. */
 function offsetMinutesAt(epochMs: number, zone: string): number {
   if (zone === 'UTC') return 0;
+  const fixed = fixedOffset(zone);
+  if (fixed) return fixed.minutes;
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
@@ -123,6 +142,7 @@ function formatOffset(minutes: number, withColon: boolean, withMinutes: 'always'
 
 function zoneName(epochMs: number, zone: string, style: 'short' | 'long'): string {
   if (zone === 'UTC') return style === 'short' ? 'UTC' : 'Coordinated Universal Time';
+  if (fixedOffset(zone)) return zone;
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: style }).formatToParts(new Date(epochMs));
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }

@@ -4,48 +4,55 @@ import { buildCondition } from './expressions.ts';
 
 type Filter = SubscriptionFilter['filterGroup'][number]['filters'][number];
 
-const SUBSCRIPTION_OPERATORS = ['eq', 'ne', 'le', 'lt', 'ge', 'gt', 'contains', 'notContains', 'beginsWith', 'in', 'notIn', 'between', 'containsAny'];
-
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => SUBSCRIPTION_OPERATORS.includes(k));
-}
 
 /** Every combination of one group from `a` and one from `b`. */
 function cross(a: Filter[][], b: Filter[][]): Filter[][] {
   return a.flatMap((left) => b.map((right) => [...left, ...right]));
 }
 
-function groupsOf(obj: Record<string, unknown>, prefix: string, ignored: readonly string[]): Filter[][] {
+/** What AppSync cannot read as a subscription filter: toSubscriptionFilter then answers null. */
+class NotASubscriptionFilter extends Error {}
+
+/** A field's operators, one alternative each. Nothing is validated: `{ a: { bogus: 1 } }` passes through. */
+function alternativesOf(field: string, operators: unknown): Filter[][] {
+  if (!isPlainObject(operators)) throw new NotASubscriptionFilter(field);
+  return Object.entries(operators).map(([operator, value]) => [{ fieldName: field, operator, value }]);
+}
+
+/**
+ * The filter groups of `obj`, as AppSync's toSubscriptionFilter expands them: fields and `and` members are
+ * ANDed, the operators of one field and the members of an `or` are alternatives, so the groups multiply out.
+ * `not` is a field name like any other; `ignoredFields` apply at every level.
+ */
+function groupsOf(obj: unknown, ignored: readonly string[]): Filter[][] {
+  if (!isPlainObject(obj)) throw new NotASubscriptionFilter('filter');
   let groups: Filter[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
-    if (value === undefined || ignored.includes(key)) continue;
-    if (prefix === '' && (key === 'and' || key === 'or')) {
-      const subs = (Array.isArray(value) ? value : [value]).map((s) => groupsOf(s as Record<string, unknown>, '', []));
-      groups = key === 'and' ? subs.reduce(cross, groups) : cross(groups, subs.flat());
-    } else if (isOperatorObject(value)) {
-      const filters = Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([operator, v]) => ({ fieldName: `${prefix}${key}`, operator, value: v }));
-      groups = groups.map((g) => [...g, ...filters]);
-    } else if (isPlainObject(value)) {
-      groups = cross(groups, groupsOf(value, `${prefix}${key}.`, []));
-    } else {
-      throw new TypeError(`Invalid subscription filter for ${prefix}${key}: ${JSON.stringify(value)}`);
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(value)) throw new NotASubscriptionFilter(key);
+      groups = key === 'and' ? value.reduce((acc: Filter[][], member) => cross(acc, groupsOf(member, ignored)), groups) : cross(groups, value.flatMap((member) => groupsOf(member, ignored)));
+    } else if (!ignored.includes(key)) {
+      groups = cross(groups, alternativesOf(key, value));
     }
   }
   return groups;
 }
 
-export function toSubscriptionFilter(obj: Record<string, unknown>, ignoredFields?: string[] | null, rules?: Record<string, unknown> | null): SubscriptionFilter {
-  let groups = groupsOf(obj ?? {}, '', ignoredFields ?? []);
-  if (rules && Object.keys(rules).length > 0) {
-    // "at least one of the rules": each rule is an alternative added to every group.
-    const alternatives = groupsOf(rules, '', []).flat().map((rule) => [rule]);
-    groups = cross(groups, alternatives);
+export function toSubscriptionFilter(obj: unknown, ignoredFields?: unknown, rules?: unknown): SubscriptionFilter | null {
+  const ignored = Array.isArray(ignoredFields) ? (ignoredFields as string[]) : [];
+  try {
+    let groups = groupsOf(obj, ignored);
+    if (isPlainObject(rules)) {
+      // "at least one of the rules": each rule is an alternative added to every group.
+      const alternatives = Object.entries(rules).flatMap(([field, operators]) => alternativesOf(field, operators));
+      if (alternatives.length > 0) groups = cross(groups, alternatives);
+    }
+    return { filterGroup: groups.filter((g) => g.length > 0).map((filters) => ({ filters })) };
+  } catch (error) {
+    if (error instanceof NotASubscriptionFilter) return null;
+    throw error;
   }
-  return { filterGroup: groups.filter((g) => g.length > 0).map((filters) => ({ filters })) };
 }
 
 function toElasticsearchQueryDSL(obj: Record<string, unknown>): string {
@@ -94,9 +101,12 @@ function toElasticsearchQueryDSL(obj: Record<string, unknown>): string {
   return JSON.stringify(query(obj));
 }
 
+const jsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
+
 export const transformUtil = {
-  toDynamoDBFilterExpression: (filter: Record<string, unknown>) => JSON.stringify(buildCondition(filter) ?? null),
-  toDynamoDBConditionExpression: (condition: Record<string, unknown>) => JSON.stringify(buildCondition(condition) ?? null),
+  // A JSON string, or null (not "null") when AppSync reads no filter from the object.
+  toDynamoDBFilterExpression: (filter: Record<string, unknown>) => jsonOrNull(buildCondition(filter)),
+  toDynamoDBConditionExpression: (condition: Record<string, unknown>) => jsonOrNull(buildCondition(condition)),
   toSubscriptionFilter,
   toElasticsearchQueryDSL,
 };

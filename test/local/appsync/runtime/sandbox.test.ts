@@ -4,10 +4,12 @@ import { fixtureRuntime, type FixtureRuntime } from './support/fixture-runtime.t
 let fixture: FixtureRuntime | undefined;
 afterEach(() => fixture?.close());
 
-function unit(source: string) {
+/** A runtime with one unit resolver; `checkCode: false` reaches the sandbox's own guards behind the code check. */
+function unit(source: string, checkCode = true) {
   fixture = fixtureRuntime({
     modules: { 'Query.field': source },
     resolvers: [{ typeName: 'Query', fieldName: 'field', kind: 'UNIT', code: 'Query.field', dataSource: 'none' }],
+    checkCode,
   });
   return fixture;
 }
@@ -19,7 +21,7 @@ export function request() {
   return { payload: [typeof process, typeof require, typeof Buffer, typeof setTimeout, typeof Promise, typeof Proxy, typeof Intl, typeof fetch] };
 }
 export function response(ctx) { return ctx.result; }
-`);
+`, false);
 
     const { data } = await f.resolve('Query', 'field');
 
@@ -35,11 +37,40 @@ export function response(ctx) { return ctx.result; }
     expect((await f.resolve('Query', 'field')).data).toEqual(['function', 'function', 'function']);
   });
 
-  it('refuses to evaluate code from strings', async () => {
+  it('runs resolver code in strict mode: an assignment to an undeclared name is a ReferenceError', async () => {
     const f = unit(`
-export function request() { return { payload: new Function('return 1')() }; }
+export function request() { leaked = 1; return { payload: leaked }; }
 export function response(ctx) { return ctx.result; }
 `);
+
+    const { errors } = await f.resolve('Query', 'field');
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('ReferenceError: leaked is not defined') })]);
+  });
+
+  it('answers "" for JSON.parse of text that is not JSON, as AppSync does, and parses JSON as usual', async () => {
+    const f = unit(`
+export function request() { return { payload: [JSON.parse('{oops'), JSON.parse('{"a":[1]}')] }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    expect((await f.resolve('Query', 'field')).data).toEqual(['', { a: [1] }]);
+  });
+
+  it('refuses, when the runtime is created, code that AppSync refuses (new Function, Function.prototype.call)', () => {
+    expect(() => unit(`
+export function request() { return { payload: new Function('return 1')() }; }
+export function response(ctx) { return ctx.result; }
+`)).toThrow(/uses what APPSYNC_JS refuses:[\s\S]*new Function/);
+    expect(() => unit(`
+function add(a, b) { return a + b; }
+export function request() { return { payload: add.call(null, 1, 2) }; }
+export function response(ctx) { return ctx.result; }
+`)).toThrow(/Function\.prototype\.call/);
+  });
+
+  it('refuses to evaluate code from strings even when the code check is off', async () => {
+    const f = unit(`export function request() { return { payload: new Function('return 1')() }; }\nexport function response(ctx) { return ctx.result; }\n`, false);
 
     const { errors } = await f.resolve('Query', 'field');
 
@@ -47,9 +78,10 @@ export function response(ctx) { return ctx.result; }
   });
 
   it('cannot load a bundle that imports anything but @aws-appsync/utils', () => {
-    expect(() => unit(`import fs from 'node:fs';\nexport function request() { return fs; }\nexport function response() { return null; }\n`)).toThrow(
-      /Cannot find module 'node:fs'/,
-    );
+    const source = `import fs from 'node:fs';\nexport function request() { return fs; }\nexport function response() { return null; }\n`;
+
+    expect(() => unit(source)).toThrow(/import of node:fs is not supported/);
+    expect(() => unit(source, false)).toThrow(/Cannot find module 'node:fs'/);
   });
 
   it('provides the @aws-appsync/utils/dynamodb helpers', async () => {

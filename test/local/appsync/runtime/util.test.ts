@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { newInvocationState, withInvocation } from '../../../../local/appsync/runtime/invocation.ts';
 import { ResolverError } from '../../../../local/appsync/runtime/signals.ts';
 import * as ddb from '../../../../local/appsync/runtime/modules/dynamodb.ts';
-import { createUtil } from '../../../../local/appsync/runtime/util/index.ts';
+import type { SubscriptionFilter } from '../../../../local/appsync/runtime/types.ts';
+import { createExtensions, createUtil } from '../../../../local/appsync/runtime/util/index.ts';
 
 const NOW = Date.parse('2026-03-01T12:34:56.789Z');
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const util = createUtil({ now: () => NOW, logger: silent });
+const extensions = createExtensions();
 
 describe('util ids', () => {
   it('makes random v4 UUIDs', () => {
@@ -90,13 +92,13 @@ describe('util encodings', () => {
 });
 
 describe('util.dynamodb', () => {
-  it('converts JSON to typed values, lists rather than sets', () => {
+  it('converts JSON to typed values, lists rather than sets, numbers kept as numbers', () => {
     expect(util.dynamodb.toDynamoDB({ foo: 'bar', baz: 1234, beep: ['boop'], ok: true, none: null })).toEqual({
-      M: { foo: { S: 'bar' }, baz: { N: '1234' }, beep: { L: [{ S: 'boop' }] }, ok: { BOOL: true }, none: { NULL: null } },
+      M: { foo: { S: 'bar' }, baz: { N: 1234 }, beep: { L: [{ S: 'boop' }] }, ok: { BOOL: true }, none: { NULL: null } },
     });
-    expect(util.dynamodb.toMapValues({ a: 1 })).toEqual({ a: { N: '1' } });
+    expect(util.dynamodb.toMapValues({ a: 1 })).toEqual({ a: { N: 1 } });
     expect(util.dynamodb.toStringSet(['a', 'b'])).toEqual({ SS: ['a', 'b'] });
-    expect(util.dynamodb.toNumberSet([1, 2.5])).toEqual({ NS: ['1', '2.5'] });
+    expect(util.dynamodb.toNumberSet([1, 2.5])).toEqual({ NS: [1, 2.5] });
     expect(util.dynamodb.toString(null)).toBeNull();
   });
 
@@ -107,14 +109,21 @@ describe('util.dynamodb', () => {
 });
 
 describe('util.transform', () => {
-  it('turns a filter object into a DynamoDB filter expression', () => {
-    const expression = JSON.parse(util.transform.toDynamoDBFilterExpression({ title: { contains: 'Hello' }, or: [{ votes: { gt: 5 } }, { votes: { between: [0, 1] } }] }));
+  it('turns a filter object into a DynamoDB filter expression, placeholders named by where they sit', () => {
+    const expression = JSON.parse(util.transform.toDynamoDBFilterExpression({ title: { contains: 'Hello' }, or: [{ votes: { gt: 5 } }, { votes: { between: [0, 1] } }] }) ?? 'null');
 
     expect(expression).toEqual({
-      expression: '(contains(#title, :title_contains)) AND ((#votes > :votes_gt) OR (#votes BETWEEN :votes_between_0 AND :votes_between_1))',
+      expression: '(contains(#title,:title_contains)) AND ((#votes > :or_0_votes_gt) OR (#votes BETWEEN :or_1_votes_between_start AND :or_1_votes_between_end))',
       expressionNames: { '#title': 'title', '#votes': 'votes' },
-      expressionValues: { ':title_contains': { S: 'Hello' }, ':votes_gt': { N: '5' }, ':votes_between_0': { N: '0' }, ':votes_between_1': { N: '1' } },
+      expressionValues: { ':title_contains': { S: 'Hello' }, ':or_0_votes_gt': { N: 5 }, ':or_1_votes_between_start': { N: 0 }, ':or_1_votes_between_end': { N: 1 } },
     });
+  });
+
+  it('gives an empty expression for an empty filter, and none for what is not a filter', () => {
+    expect(JSON.parse(util.transform.toDynamoDBFilterExpression({}) ?? 'null')).toEqual({ expression: '', expressionNames: {}, expressionValues: {} });
+    expect(util.transform.toDynamoDBFilterExpression({ v: 'x' })).toBeNull();
+    expect(util.transform.toDynamoDBFilterExpression({ a: { b: { eq: 1 } } })).toBeNull();
+    expect(util.transform.toDynamoDBConditionExpression({ a: { unknown: 1 } })).toBeNull();
   });
 
   it('turns a filter object into subscription filter groups, one group per alternative', () => {
@@ -126,10 +135,37 @@ describe('util.transform', () => {
     });
   });
 
-  it('leaves out ignored fields and nests dotted field names', () => {
-    expect(util.transform.toSubscriptionFilter({ id: { eq: 'a' }, error: { code: { beginsWith: 'Invalid' } } }, ['id'])).toEqual({
-      filterGroup: [{ filters: [{ fieldName: 'error.code', operator: 'beginsWith', value: 'Invalid' }] }],
+  it('leaves out ignored fields, inside and/or too', () => {
+    expect(util.transform.toSubscriptionFilter({ id: { eq: 'a' }, and: [{ id: { eq: 'b' } }, { status: { eq: 'LABELLED' } }] }, ['id'])).toEqual({
+      filterGroup: [{ filters: [{ fieldName: 'status', operator: 'eq', value: 'LABELLED' }] }],
     });
+  });
+
+  it('ors the operators of one field and passes operator names through', () => {
+    expect(util.transform.toSubscriptionFilter({ size: { gte: 1, lte: 5 } })).toEqual({
+      filterGroup: [{ filters: [{ fieldName: 'size', operator: 'gte', value: 1 }] }, { filters: [{ fieldName: 'size', operator: 'lte', value: 5 }] }],
+    });
+  });
+
+  it('passes a nested field object through as an operator, which setting the filter then refuses loudly', () => {
+    const filter = util.transform.toSubscriptionFilter({ error: { code: { beginsWith: 'Invalid' } } });
+
+    expect(filter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'error', operator: 'code', value: { beginsWith: 'Invalid' } }] }] });
+    expect(() => withInvocation(newInvocationState('Subscription', 'labelsReady', null), () => extensions.setSubscriptionFilter(filter as SubscriptionFilter))).toThrow(
+      /operator 'code' \(on error\) is not one AppSync documents/,
+    );
+  });
+
+  it('answers null for what it cannot read: null, a JSON string, a field holding a value', () => {
+    expect(util.transform.toSubscriptionFilter(null)).toBeNull();
+    expect(util.transform.toSubscriptionFilter('{"a":{"eq":1}}')).toBeNull();
+    expect(util.transform.toSubscriptionFilter({ a: 1 })).toBeNull();
+  });
+
+  it('refuses to set a null filter rather than let every event through', () => {
+    const state = newInvocationState('Subscription', 'labelsReady', null);
+
+    expect(() => withInvocation(state, () => extensions.setSubscriptionFilter(null as unknown as SubscriptionFilter))).toThrow(/must be \{ filterGroup/);
   });
 });
 
@@ -167,8 +203,12 @@ describe('@aws-appsync/utils/dynamodb helpers', () => {
       operation: 'PutItem',
       key: { id: { S: '1' } },
       attributeValues: { name: { S: 'a' } },
-      condition: { expression: 'attribute_not_exists(#id)', expressionNames: { '#id': 'id' } },
+      condition: { expression: '(attribute_not_exists(#id))', expressionNames: { '#id': 'id' }, expressionValues: {} },
     });
+  });
+
+  it('refuse a condition AppSync would read no expression from, rather than drop it', () => {
+    expect(() => ddb.put({ key: { id: '1' }, item: {}, condition: { id: 'x' } as unknown as Record<string, unknown> })).toThrow(/Not a DynamoDB condition/);
   });
 
   it('build an UpdateItem from values and operations', () => {
@@ -178,9 +218,10 @@ describe('@aws-appsync/utils/dynamodb helpers', () => {
     });
 
     expect(request.update).toEqual({
-      expression: 'SET #name = :name, #tags = list_append(if_not_exists(#tags, :emptyList), :tags_append), #address.#city = :address_city ADD #count :count_increment REMOVE #old',
-      expressionNames: { '#name': 'name', '#count': 'count', '#tags': 'tags', '#old': 'old', '#address': 'address', '#city': 'city' },
-      expressionValues: { ':name': { S: 'b' }, ':count_increment': { N: '2' }, ':emptyList': { L: [] }, ':tags_append': { L: [{ S: 'x' }] }, ':address_city': { S: 'Paris' } },
+      expression:
+        'SET #expName_1 = :expValue_1, #expName_2 = #expName_2 + :expValue_2, #expName_3 = list_append(#expName_3, :expValue_3), #expName_5.#expName_6 = :expValue_4 REMOVE #expName_4',
+      expressionNames: { '#expName_1': 'name', '#expName_2': 'count', '#expName_3': 'tags', '#expName_4': 'old', '#expName_5': 'address', '#expName_6': 'city' },
+      expressionValues: { ':expValue_1': { S: 'b' }, ':expValue_2': { N: 2 }, ':expValue_3': { L: [{ S: 'x' }] }, ':expValue_4': { S: 'Paris' } },
     });
   });
 
@@ -191,7 +232,7 @@ describe('@aws-appsync/utils/dynamodb helpers', () => {
       limit: 5,
       scanIndexForward: false,
       query: {
-        expression: '#entity = :entity_eq AND begins_with(#createdAt, :createdAt_beginsWith)',
+        expression: '#entity = :entity_eq AND begins_with(#createdAt,:createdAt_beginsWith)',
         expressionNames: { '#entity': 'entity', '#createdAt': 'createdAt' },
         expressionValues: { ':entity_eq': { S: 'Blob' }, ':createdAt_beginsWith': { S: '2026' } },
       },

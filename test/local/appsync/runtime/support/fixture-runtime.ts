@@ -24,6 +24,8 @@ export interface FixtureOptions {
   dynamodb?: ResolverRuntimeOptions['dynamodb'];
   now?: () => number;
   handlerTimeoutMs?: number;
+  /** false to load code AppSync would refuse (a runaway loop for the time limit). */
+  checkCode?: boolean;
 }
 
 export function invocation(typeName: string, fieldName: string, args: Record<string, unknown> = {}, extra: Partial<FieldInvocation> = {}): FieldInvocation {
@@ -55,6 +57,7 @@ export function fixtureRuntime(options: FixtureOptions): FixtureRuntime {
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     now: options.now,
     handlerTimeoutMs: options.handlerTimeoutMs,
+    checkCode: options.checkCode,
     manifest: { resolvers: options.resolvers, dataSources: options.dataSources ?? { none: { kind: 'NONE' } } },
   });
   return {
