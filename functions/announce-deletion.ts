@@ -2,16 +2,16 @@
 // state tells labelsReady subscribers and its webhook receiver that it is gone (status DELETED, code BlobDeleted).
 import type { Context } from 'aws-lambda';
 import type { AnnounceDeletionRequest } from '../domain/lambda-payloads.ts';
-import { createAppSyncPublisher } from './commons/appsync-publisher.ts';
+import { createAppSyncPublisher } from './publishing/appsync-publisher.ts';
 import { createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
-import { callbackDeliverer } from './commons/deliver-callback.ts';
-import { announceDeletion, detachedAttempts } from './commons/deletion.ts';
+import { callbackDeliverer } from './webhooks/delivery.ts';
+import { announceDeletion, detachedAttempts } from './publishing/deletion.ts';
 import { DomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId } from './commons/object-key.ts';
-import { webhookSecretProvider } from './commons/webhook-secret.ts';
+import { isBlobId } from './storage/object-key.ts';
+import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
 const config = loadConfig(process.env, ['appsyncGraphqlUrl', 'region', 'webhookSecret']);
 logger.setLogLevel(config.logLevel);

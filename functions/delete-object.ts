@@ -7,7 +7,7 @@ import { createS3Client } from './commons/clients.ts';
 import { loadConfig } from './commons/config.ts';
 import { DomainError, fromAwsError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId, objectKey } from './commons/object-key.ts';
+import { isBlobId, objectKey } from './storage/object-key.ts';
 
 const config = loadConfig(process.env, ['bucketName']);
 logger.setLogLevel(config.logLevel);

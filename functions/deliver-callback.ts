@@ -4,15 +4,15 @@
 // AppSync surfaces a Lambda error).
 import type { Context } from 'aws-lambda';
 import type { DeliverCallbackRequest, DeliverCallbackResult } from '../domain/lambda-payloads.ts';
-import { BlobStore, documentClient } from './commons/blob-store.ts';
+import { BlobStore, documentClient } from './storage/blob-store.ts';
 import { createDynamoDBClient, createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
-import { callbackDeliverer, redeliverCallback } from './commons/deliver-callback.ts';
+import { callbackDeliverer, redeliverCallback } from './webhooks/delivery.ts';
 import { DomainError, isDomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId } from './commons/object-key.ts';
-import { webhookSecretProvider } from './commons/webhook-secret.ts';
+import { isBlobId } from './storage/object-key.ts';
+import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
 const config = loadConfig(process.env, ['tableName', 'webhookSecret']);
 logger.setLogLevel(config.logLevel);

@@ -5,7 +5,7 @@ import type { PresignUploadRequest, PresignUploadResult } from '../domain/lambda
 import { createS3Client } from './commons/clients.ts';
 import { loadConfig } from './commons/config.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { presignUpload } from './commons/upload-url.ts';
+import { presignUpload } from './storage/upload-url.ts';
 
 const config = loadConfig(process.env, ['bucketName']);
 logger.setLogLevel(config.logLevel);

@@ -4,7 +4,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
-import { DEFAULT_REKOGNITION_TPS } from '../functions/commons/upload-queue.ts';
+import { DEFAULT_REKOGNITION_TPS } from '../functions/queue/upload-queue.ts';
 
 export interface StackConfig {
   /** Names the stack and its resources, and prefixes the S3 object keys (`{stage}/{id}`). */

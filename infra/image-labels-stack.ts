@@ -7,7 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
-import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/queue/upload-queue.ts';
 import { dataSources } from '../resolvers/manifest.ts';
 import type { StackConfig } from './config.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';

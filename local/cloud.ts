@@ -16,7 +16,7 @@ import {
   maxConcurrencyFor,
   UPLOAD_QUEUE,
   visibilityTimeoutSeconds,
-} from '../functions/commons/upload-queue.ts';
+} from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';

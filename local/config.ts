@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
-import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE } from '../infra/amplify-outputs.ts';
 import type { LogFormat } from './log.ts';
 

@@ -2,7 +2,7 @@
 // Each handler names the settings it cannot work without; everything else has a default.
 // A bad or missing value stops the function at start-up with one message that lists every problem.
 // SDK endpoints are not here: the SDK reads AWS_ENDPOINT_URL_S3 / _DYNAMODB / _REKOGNITION / _SQS and AWS_REGION itself.
-import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from './upload-queue.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from '../queue/upload-queue.ts';
 
 export type LogLevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
 

@@ -2,7 +2,7 @@
 // by an event source mapping whose maximum concurrency follows Rekognition's DetectLabels quota, so that a burst of
 // uploads drains at the rate Rekognition accepts instead of failing. A message handed back too often (the handler
 // ends its blob FAILED on the last receive) moves to the dead-letter queue, whose alarm fires at once.
-// The numbers come from functions/commons/upload-queue.ts, which the handler and the local cloud read too.
+// The numbers come from functions/queue/upload-queue.ts, which the handler and the local cloud read too.
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { maxConcurrencyFor, UPLOAD_QUEUE, visibilityTimeoutSeconds } from '../../functions/commons/upload-queue.ts';
+import { maxConcurrencyFor, UPLOAD_QUEUE, visibilityTimeoutSeconds } from '../../functions/queue/upload-queue.ts';
 
 export interface UploadQueueProps {
   bucket: s3.IBucket;

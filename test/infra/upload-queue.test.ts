@@ -1,7 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_QUEUE } from '../../functions/commons/upload-queue.ts';
+import { UPLOAD_QUEUE } from '../../functions/queue/upload-queue.ts';
 import { synthesize } from './synthesize.ts';
 
 const { stack, template } = synthesize();

@@ -1,6 +1,6 @@
 // An in-memory stand-in for BlobStore.recordCallbackAttempt (its DynamoDB expression is tested in blob-store.test.ts).
 import type { BlobRecord } from '../../../domain/blob.ts';
-import type { BlobStore, CallbackAttempt } from '../../../functions/commons/blob-store.ts';
+import type { BlobStore, CallbackAttempt } from '../../../functions/storage/blob-store.ts';
 
 export class MemoryCallbackStore implements Pick<BlobStore, 'recordCallbackAttempt' | 'get'> {
   readonly attempts: CallbackAttempt[] = [];

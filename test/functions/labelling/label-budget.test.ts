@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLabelsToBudget, LABELS_BUDGET_BYTES } from '../../../functions/commons/label-budget.ts';
+import { fitLabelsToBudget, LABELS_BUDGET_BYTES } from '../../../functions/labelling/label-budget.ts';
 import type { Label } from '../../../generated/graphql.ts';
 
 function label(name: string, confidence: number, boxes: number): Label {

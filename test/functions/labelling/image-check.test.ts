@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { detectImageType, MAGIC_BYTES_LENGTH } from '../../../functions/commons/image-check.ts';
+import { detectImageType, MAGIC_BYTES_LENGTH } from '../../../functions/labelling/image-check.ts';
 
 const FIXTURES = new URL('../../fixtures/images/', import.meta.url);
 

@@ -14,7 +14,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { classifyAddress } from '../../domain/ip-address.ts';
-import { DomainError } from './errors.ts';
+import { DomainError } from '../commons/errors.ts';
 
 export interface ResolvedAddress {
   address: string;

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pinnedTransport, vetCallbackTarget } from '../../../functions/commons/callback-target.ts';
+import { pinnedTransport, vetCallbackTarget } from '../../../functions/webhooks/callback-target.ts';
 import {
   classifyResponse,
   parseRetryAfter,
@@ -8,7 +8,7 @@ import {
   signedHeaders,
   webhookBody,
   webhookMessageId,
-} from '../../../functions/commons/webhook.ts';
+} from '../../../functions/webhooks/webhook.ts';
 import type { BlobRecord } from '../../../domain/blob.ts';
 import { type CallbackReceiver, startCallbackReceiver } from '../support/callback-receiver.ts';
 

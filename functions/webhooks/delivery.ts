@@ -3,10 +3,10 @@
 // Used after processing (process-upload) and on demand (redeliverCallback → deliver-callback).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BlobRecord } from '../../domain/blob.ts';
-import { type BlobStore, type CallbackAttempt, isFinalRecord } from './blob-store.ts';
+import { type BlobStore, type CallbackAttempt, isFinalRecord } from '../storage/blob-store.ts';
 import { type CallbackTargetPolicy, type Transport, vetCallbackTarget } from './callback-target.ts';
-import type { Clock } from './clock.ts';
-import { DomainError, isDomainError } from './errors.ts';
+import type { Clock } from '../commons/clock.ts';
+import { DomainError, isDomainError } from '../commons/errors.ts';
 import { sendWebhook, type SendOutcome, signedHeaders, webhookBody, type WebhookBody, webhookMessageId } from './webhook.ts';
 import type { SecretProvider } from './webhook-secret.ts';
 

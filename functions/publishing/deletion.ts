@@ -4,9 +4,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
 import type { Blob, BlobError } from '../../generated/graphql.ts';
 import type { BlobPublisher } from './appsync-publisher.ts';
-import type { BlobStore, CallbackAttempt } from './blob-store.ts';
-import type { CallbackDeliverer } from './deliver-callback.ts';
-import type { WebhookBody } from './webhook.ts';
+import type { BlobStore, CallbackAttempt } from '../storage/blob-store.ts';
+import type { CallbackDeliverer } from '../webhooks/delivery.ts';
+import type { WebhookBody } from '../webhooks/webhook.ts';
 
 export const BLOB_DELETED: BlobError = {
   code: 'BlobDeleted',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Resolver, vetCallbackTarget } from '../../../functions/commons/callback-target.ts';
+import { type Resolver, vetCallbackTarget } from '../../../functions/webhooks/callback-target.ts';
 import { DomainError } from '../../../functions/commons/errors.ts';
 
 const CLOUD = { allowHttpLoopback: false };

@@ -7,7 +7,7 @@ import {
   retryWindowSeconds,
   UPLOAD_QUEUE,
   visibilityTimeoutSeconds,
-} from '../../../functions/commons/upload-queue.ts';
+} from '../../../functions/queue/upload-queue.ts';
 
 describe('the upload queue settings', () => {
   it('allows as many concurrent invocations as Rekognition has transactions per second, within what SQS accepts', () => {

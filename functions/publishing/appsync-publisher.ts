@@ -7,7 +7,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
 import type { Blob, BlobResultInput, MutationPublishBlobResultArgs } from '../../generated/graphql.ts';
-import { PublishError } from './errors.ts';
+import { PublishError } from '../commons/errors.ts';
 
 export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
   mutation PublishBlobResult($input: BlobResultInput!) {

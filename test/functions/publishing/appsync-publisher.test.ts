@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobRecord } from '../../../domain/blob.ts';
-import { createAppSyncPublisher, PUBLISH_BLOB_RESULT } from '../../../functions/commons/appsync-publisher.ts';
+import { createAppSyncPublisher, PUBLISH_BLOB_RESULT } from '../../../functions/publishing/appsync-publisher.ts';
 import { PublishError } from '../../../functions/commons/errors.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDPUBLISHTEST', secretAccessKey: 'publish-test-secret' };

@@ -8,7 +8,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ACCEPTED_CONTENT_TYPES, MAX_UPLOAD_BYTES } from '../../domain/blob.ts';
 import type { PresignUploadRequest, PresignUploadResult } from '../../domain/lambda-payloads.ts';
-import { DomainError } from './errors.ts';
+import { DomainError } from '../commons/errors.ts';
 import { isBlobId, objectKey } from './object-key.ts';
 
 /** SigV4 presigned URLs live at most 7 days. */

@@ -2,7 +2,7 @@
 // The event source mapping only leaves failed messages undeleted; without this they would all come back after the
 // queue's visibility timeout, whatever the reason, with no backoff.
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { fromAwsError } from './errors.ts';
+import { fromAwsError } from '../commons/errors.ts';
 
 /** SQS refuses visibility timeouts above 12 hours. */
 export const MAX_VISIBILITY_SECONDS = 43_200;

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { webhookSecretProvider } from '../../../functions/commons/webhook-secret.ts';
+import { webhookSecretProvider } from '../../../functions/webhooks/webhook-secret.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';

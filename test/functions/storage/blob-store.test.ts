@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobRecord } from '../../../domain/blob.ts';
-import { BlobStore } from '../../../functions/commons/blob-store.ts';
+import { BlobStore } from '../../../functions/storage/blob-store.ts';
 import { type LocalTable, startLocalTable } from '../support/local-dynamodb.ts';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');

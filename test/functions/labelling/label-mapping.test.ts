@@ -1,6 +1,6 @@
 import type { Label as RekognitionLabel } from '@aws-sdk/client-rekognition';
 import { describe, expect, it } from 'vitest';
-import { toLabel, toLabels } from '../../../functions/commons/label-mapping.ts';
+import { toLabel, toLabels } from '../../../functions/labelling/label-mapping.ts';
 
 describe('toLabel', () => {
   it("keeps all of Rekognition's detail in the schema's shape", () => {

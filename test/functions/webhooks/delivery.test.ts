@@ -7,7 +7,7 @@ import {
   deliverCallback,
   type DeliveryDependencies,
   redeliverCallback,
-} from '../../../functions/commons/deliver-callback.ts';
+} from '../../../functions/webhooks/delivery.ts';
 import { DomainError } from '../../../functions/commons/errors.ts';
 import { createLogger } from '../../../functions/commons/logger.ts';
 import { type CallbackReceiver, startCallbackReceiver } from '../support/callback-receiver.ts';

@@ -19,11 +19,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BlobRecord, toBlob } from '../../../domain/blob.ts';
-import type { BlobPublisher } from '../../../functions/commons/appsync-publisher.ts';
-import { BlobStore } from '../../../functions/commons/blob-store.ts';
+import type { BlobPublisher } from '../../../functions/publishing/appsync-publisher.ts';
+import { BlobStore } from '../../../functions/storage/blob-store.ts';
 import { PublishError } from '../../../functions/commons/errors.ts';
 import { createLogger } from '../../../functions/commons/logger.ts';
-import { type Delivery, type ProcessingDependencies, processUploadEvent } from '../../../functions/commons/process-upload.ts';
+import { type Delivery, type ProcessingDependencies, processUploadEvent } from '../../../functions/labelling/processing.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { objectBody, objectCreatedRecord, s3Event } from '../support/s3-events.ts';
 

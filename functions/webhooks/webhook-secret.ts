@@ -3,8 +3,8 @@
 // without the `whsec_` prefix (Secrets Manager's generator cannot add one; see docs/deploy.md): the prefix is
 // added when missing, so a secret stored as `whsec_<base64>` works too.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { isWebhookSecret, type WebhookSecretSource } from './config.ts';
-import { DomainError, fromAwsError } from './errors.ts';
+import { isWebhookSecret, type WebhookSecretSource } from '../commons/config.ts';
+import { DomainError, fromAwsError } from '../commons/errors.ts';
 
 export type SecretProvider = () => Promise<string>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUploadMessage, receiveCountOf } from '../../../functions/commons/upload-message.ts';
+import { parseUploadMessage, receiveCountOf } from '../../../functions/queue/upload-message.ts';
 import { objectCreatedRecord, s3Event } from '../support/s3-events.ts';
 import { queueMessage } from '../support/sqs-events.ts';
 

@@ -17,9 +17,9 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { type BlobRecord, MAX_UPLOAD_BYTES, type StoredBlobStatus } from '../../domain/blob.ts';
 import type { Label } from '../../generated/graphql.ts';
-import type { BlobPublisher } from './appsync-publisher.ts';
-import type { BlobStore, StartProcessingResult, StoredBlob } from './blob-store.ts';
-import type { Clock } from './clock.ts';
+import type { BlobPublisher } from '../publishing/appsync-publisher.ts';
+import type { BlobStore, StartProcessingResult, StoredBlob } from '../storage/blob-store.ts';
+import type { Clock } from '../commons/clock.ts';
 import {
   classifyRekognitionError,
   classifyS3ReadError,
@@ -27,13 +27,13 @@ import {
   imageProblems,
   isDomainError,
   outcomeAfterRetries,
-} from './errors.ts';
+} from '../commons/errors.ts';
 import { detectImageType, MAGIC_BYTES_LENGTH } from './image-check.ts';
 import { fitLabelsToBudget } from './label-budget.ts';
 import { toLabels } from './label-mapping.ts';
-import { blobLogger, type LocatedLogger } from './logger.ts';
-import { blobIdOfEventKey, objectKey } from './object-key.ts';
-import { isLastReceive, retryDelaySeconds } from './upload-queue.ts';
+import { blobLogger, type LocatedLogger } from '../commons/logger.ts';
+import { blobIdOfEventKey, objectKey } from '../storage/object-key.ts';
+import { isLastReceive, retryDelaySeconds } from '../queue/upload-queue.ts';
 
 export interface ProcessingDependencies {
   store: BlobStore;

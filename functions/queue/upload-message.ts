@@ -1,8 +1,8 @@
 // One message of the upload queue: the S3 event notification that S3 wrote into it, and what became of it.
 // S3 sends one ObjectCreated record per message, and an `s3:TestEvent` message when the notification is set up.
 import type { S3Event, SQSRecord } from 'aws-lambda';
-import type { LocatedLogger } from './logger.ts';
-import { type Delivery, type ProcessingDependencies, processUploadEvent, type RecordResult } from './process-upload.ts';
+import type { LocatedLogger } from '../commons/logger.ts';
+import { type Delivery, type ProcessingDependencies, processUploadEvent, type RecordResult } from '../labelling/processing.ts';
 
 export type UploadMessage =
   | { kind: 'uploads'; event: S3Event }

@@ -21,7 +21,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
 import type { BlobError, CallbackStatus, Label } from '../../generated/graphql.ts';
-import { DomainError, fromAwsError, isConditionalCheckFailed } from './errors.ts';
+import { DomainError, fromAwsError, isConditionalCheckFailed } from '../commons/errors.ts';
 
 /** A blob record with the bookkeeping of processing that the API never shows. */
 export type StoredBlob = BlobRecord & {
