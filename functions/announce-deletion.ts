@@ -6,6 +6,7 @@ import { createAppSyncPublisher } from './publishing/appsync-publisher.ts';
 import { createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
+import { FUNCTIONS } from './manifest.ts';
 import { callbackDeliverer } from './webhooks/delivery.ts';
 import { announceDeletion, detachedAttempts } from './publishing/deletion.ts';
 import { DomainError } from './commons/errors.ts';
@@ -13,7 +14,7 @@ import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
 import { isBlobId } from './storage/object-key.ts';
 import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
-const config = loadConfig(process.env, ['appsyncGraphqlUrl', 'region', 'webhookSecret']);
+const config = loadConfig(process.env, FUNCTIONS['announce-deletion'].settings);
 logger.setLogLevel(config.logLevel);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
 const secret = webhookSecretProvider(config.webhookSecret, createSecretsManagerClient);

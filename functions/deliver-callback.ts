@@ -8,13 +8,14 @@ import { BlobStore, documentClient } from './storage/blob-store.ts';
 import { createDynamoDBClient, createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
+import { FUNCTIONS } from './manifest.ts';
 import { callbackDeliverer, redeliverCallback } from './webhooks/delivery.ts';
 import { DomainError, isDomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
 import { isBlobId } from './storage/object-key.ts';
 import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
-const config = loadConfig(process.env, ['tableName', 'webhookSecret']);
+const config = loadConfig(process.env, FUNCTIONS['deliver-callback'].settings);
 logger.setLogLevel(config.logLevel);
 const store = new BlobStore(documentClient(createDynamoDBClient()), config.tableName);
 const deliver = callbackDeliverer(

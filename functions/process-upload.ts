@@ -15,6 +15,7 @@ import {
 } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
+import { FUNCTIONS } from './manifest.ts';
 import { callbackDeliverer } from './webhooks/delivery.ts';
 import { DomainError } from './commons/errors.ts';
 import { invocationLogger, type LocatedLogger, logger } from './commons/logger.ts';
@@ -23,7 +24,7 @@ import type { ProcessingDependencies } from './labelling/processing.ts';
 import { processUploadMessage } from './queue/upload-message.ts';
 import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
-const config = loadConfig(process.env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret', 'uploadQueueUrl']);
+const config = loadConfig(process.env, FUNCTIONS['process-upload'].settings);
 logger.setLogLevel(config.logLevel);
 const sockets = { maxSockets: config.sdkMaxSockets };
 const s3 = createS3Client({ ...sockets, forcePathStyle: config.s3ForcePathStyle });

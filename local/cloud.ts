@@ -3,7 +3,7 @@
 // names differ, and they reach the handlers the way Lambda configures them: environment variables.
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import {
   UPLOAD_QUEUE,
   visibilityTimeoutSeconds,
 } from '../functions/queue/upload-queue.ts';
+import { FUNCTION_NAMES } from '../functions/manifest.ts';
 import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
@@ -191,11 +192,9 @@ function lambdaContext(name: string, invocationId: string): Context {
   };
 }
 
-/** The Lambda functions: one handler file each, functions/<name>.ts. */
+/** The Lambda functions: one handler file each, functions/<name>.ts, as functions/manifest.ts lists them. */
 async function handlerNames(): Promise<string[]> {
-  return (await readdir(FUNCTIONS_DIR))
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => file.replace(/\.ts$/, ''));
+  return [...FUNCTION_NAMES];
 }
 
 /** Imports every handler file as a fresh module instance (they read process.env when loaded). */

@@ -11,7 +11,6 @@
 //    back when the lease ends, and takes the blob over if that attempt died), or a dependency failed in a way that
 //    may pass (throttling, 5xx, network: it comes back after a jittered exponential delay, the lease released).
 // On the last receive the queue allows, a failing dependency ends the blob FAILED instead (retryable: true).
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
@@ -41,7 +40,7 @@ export interface ProcessingDependencies {
   rekognition: RekognitionClient;
   publisher: Pick<BlobPublisher, 'publish'>;
   /** Delivers the callback of a final blob and returns the record as delivery left it. */
-  deliver: (record: BlobRecord, log: Logger) => Promise<BlobRecord>;
+  deliver: (record: BlobRecord, log: LocatedLogger) => Promise<BlobRecord>;
   clock: Clock;
   bucketName: string;
   stage: string;
@@ -222,7 +221,7 @@ function retryLater(id: string, reason: string, delivery: Delivery, deps: Proces
 
 type Analysis = { kind: 'labelled'; labels: Label[]; size: number } | { kind: 'problem'; outcome: ImageOutcome; size?: number };
 
-async function analyse(record: StoredBlob, versionId: string | undefined, deps: ProcessingDependencies, log: Logger): Promise<Analysis> {
+async function analyse(record: StoredBlob, versionId: string | undefined, deps: ProcessingDependencies, log: LocatedLogger): Promise<Analysis> {
   const Bucket = deps.bucketName;
   const Key = objectKey(deps.stage, record.id);
 
@@ -305,7 +304,7 @@ function finish(id: string, lease: string, analysis: Analysis, deps: ProcessingD
  * labelsReady subscribers, then the callback (unless an earlier attempt already settled it), then the announcement is
  * marked done. The outcome is already stored: failures here are logged, not retried.
  */
-async function announce(record: StoredBlob, deps: ProcessingDependencies, log: Logger): Promise<void> {
+async function announce(record: StoredBlob, deps: ProcessingDependencies, log: LocatedLogger): Promise<void> {
   try {
     await deps.publisher.publish(record);
     log.info('Result published to labelsReady');

@@ -1,6 +1,6 @@
 // The last word on a blob deleted before it reached a final state: its labelsReady subscribers and its webhook
 // receiver would otherwise wait forever. Both hear status DELETED with the error code BlobDeleted.
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LocatedLogger } from '../commons/logger.ts';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
 import type { Blob, BlobError } from '../../generated/graphql.ts';
 import type { BlobPublisher } from './appsync-publisher.ts';
@@ -61,7 +61,7 @@ export interface DeletionDependencies {
   /** Delivers with attempts recorded by detachedAttempts(record). */
   deliver: CallbackDeliverer;
   now: () => Date;
-  log: Logger;
+  log: LocatedLogger;
 }
 
 /** Publishes DELETED, then sends the webhook when the blob had a callback URL. Failures are logged, not thrown. */

@@ -1,7 +1,7 @@
 // Delivering a final blob's result to its callback URL: attempts with exponential backoff and jitter, bounded by
 // CALLBACK_MAX_ATTEMPTS and a time budget, every attempt recorded on the blob (conditional writes).
 // Used after processing (process-upload) and on demand (redeliverCallback → deliver-callback).
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LocatedLogger } from '../commons/logger.ts';
 import type { BlobRecord } from '../../domain/blob.ts';
 import { type BlobStore, type CallbackAttempt, isFinalRecord } from '../storage/blob-store.ts';
 import { type CallbackTargetPolicy, type Transport, vetCallbackTarget } from './callback-target.ts';
@@ -15,7 +15,7 @@ export interface DeliveryDependencies {
   secret: SecretProvider;
   policy: CallbackTargetPolicy;
   clock: Clock;
-  log: Logger;
+  log: LocatedLogger;
   maxAttempts: number;
   timeoutMs: number;
   /** Total time the attempts and the waits between them may take. */
@@ -157,7 +157,7 @@ export interface CallbackSettings {
 
 export type CallbackDeliverer = (
   record: BlobRecord,
-  log: Logger,
+  log: LocatedLogger,
   remainingTimeMs?: number,
   content?: WebhookBody,
 ) => Promise<BlobRecord>;
