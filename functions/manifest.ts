@@ -3,29 +3,9 @@
 // mapping), by the local cloud (which starts the handlers from it and refuses what they were not granted, as IAM
 // would), by the function configuration (loadConfig reads exactly the declared settings) and by the infra tests.
 // `npm run build` checks it against functions/*.ts, resolvers/manifest.ts and what each handler reads.
-// Resources are symbolic: each cloud maps a name to its own ARN (infra/constructs/function-resources.ts for AWS,
-// local/iam/resources.ts for the local cloud).
+// Resources are symbolic (domain/resources.ts): each cloud maps a name to an ARN of its own.
+import type { Permission } from '../domain/resources.ts';
 import type { SettingName } from './commons/config.ts';
-
-/** What a function may touch. Adding a name makes both clouds map it (a type error until they do). */
-export type ResourceName =
-  /** The uploaded objects of this stage: `<bucket>/{stage}/*`. */
-  | 'uploadObjects'
-  /** The blobs table (not its indexes). */
-  | 'blobsTable'
-  /** The queue of S3 upload events. */
-  | 'uploadQueue'
-  /** The webhook signing secret in Secrets Manager. */
-  | 'webhookSecret'
-  /** The API's IAM-only publish mutation. */
-  | 'Mutation.publishBlobResult'
-  /** Every resource: only for actions that have no resource-level permissions. */
-  | '*';
-
-export interface Permission {
-  actions: readonly string[];
-  resource: ResourceName;
-}
 
 export type Trigger =
   /** A Lambda data source of the API: resolvers/manifest.ts names the data source and the resolver steps using it. */

@@ -1,17 +1,28 @@
 // Which code resolves which field, through which data source.
 // Read by the CDK stack (infra/) and by the local AppSync (local/appsync/): one list, two clouds.
 // `code` names a file under resolvers/ without extension; its bundle is dist/resolvers/<code>.js.
+// A Lambda data source names a function of functions/manifest.ts (the build checks that it exists there); a DynamoDB
+// data source says what the resolvers do with its table, and its role may do exactly that.
+import type { Permission } from '../domain/resources.ts';
 
 export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
 
 export type DataSourceSpec =
-  | { kind: 'DYNAMODB'; table: 'blobs' }
+  | { kind: 'DYNAMODB'; table: 'blobs'; permissions: readonly Permission[] }
   /** `handler` is the file name under functions/ without extension; it exports `handler`. */
   | { kind: 'LAMBDA'; handler: string }
   | { kind: 'NONE' };
 
 export const dataSources: Record<DataSourceName, DataSourceSpec> = {
-  blobsTable: { kind: 'DYNAMODB', table: 'blobs' },
+  blobsTable: {
+    kind: 'DYNAMODB',
+    table: 'blobs',
+    permissions: [
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'], resource: 'blobsTable' },
+      // Query.blobs lists an owner's blobs through the owner index, never with a Scan.
+      { actions: ['dynamodb:Query'], resource: 'blobsByOwnerIndex' },
+    ],
+  },
   presignUpload: { kind: 'LAMBDA', handler: 'presign-upload' },
   deleteObject: { kind: 'LAMBDA', handler: 'delete-object' },
   announceDeletion: { kind: 'LAMBDA', handler: 'announce-deletion' },
