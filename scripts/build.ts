@@ -1,5 +1,5 @@
-// `npm run build`: generates the GraphQL types and bundles the resolvers, each only when its inputs
-// changed since the last build (content hashes kept in dist/.build-stamps.json), so that
+// `npm run build`: generates the GraphQL types, bundles the resolvers and checks the functions against their
+// manifest (scripts/check-functions.ts), each only when its inputs changed since the last build (content hashes kept in dist/.build-stamps.json), so that
 // `npm start` does not pay for a build it already has. `--force` rebuilds everything.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,6 +31,12 @@ const steps: Step[] = [
     inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
     outputs: ['dist/resolvers'],
     command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
+  },
+  {
+    name: 'functions',
+    inputs: ['functions', 'resolvers/manifest.ts', 'domain', 'generated', 'scripts/check-functions.ts', 'tsconfig.json', 'package-lock.json'],
+    outputs: [],
+    command: [process.execPath, '--import', 'tsx', 'scripts/check-functions.ts'],
   },
 ];
 
