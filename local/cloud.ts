@@ -69,7 +69,7 @@ const FUNCTIONS_DIR = join(REPO_ROOT, 'functions');
 const EXECUTION_ENV = 'AWS_Lambda_nodejs24.x';
 const BUNDLES_DIR = join(REPO_ROOT, 'dist', 'resolvers');
 const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
-const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
+const PREAMBLE_PATH = join(REPO_ROOT, 'graphql', 'aws-appsync.graphql');
 /** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
 const WEB_ROOT = join(REPO_ROOT, 'web');
 

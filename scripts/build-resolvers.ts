@@ -40,7 +40,7 @@ function fail(problems: string[]): never {
 }
 
 function checkManifestAgainstSchema(): string[] {
-  const sdl = ['local/appsync/aws-preamble.graphql', 'schema.graphql'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+  const sdl = ['graphql/aws-appsync.graphql', 'schema.graphql'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
   const schema = buildSchema(sdl);
   const problems: string[] = [];
   for (const spec of resolvers) {

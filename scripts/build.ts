@@ -22,13 +22,13 @@ interface Step {
 const steps: Step[] = [
   {
     name: 'codegen',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'codegen.ts', 'package-lock.json'],
-    outputs: ['generated/graphql.ts'],
+    inputs: ['schema.graphql', 'graphql', 'codegen.ts', 'scripts/codegen-document-text.cjs', 'package-lock.json'],
+    outputs: ['generated/graphql.ts', 'generated/operations.ts', 'generated/documents.ts', 'web/generated/documents.js'],
     command: [path.join(root, 'node_modules', '.bin', 'graphql-codegen'), '--config', 'codegen.ts'],
   },
   {
     name: 'resolvers',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
+    inputs: ['schema.graphql', 'graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
     outputs: ['dist/resolvers'],
     command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
   },

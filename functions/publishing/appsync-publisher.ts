@@ -1,66 +1,22 @@
 // Publishes a final blob through the IAM-only `publishBlobResult` mutation, so that AppSync fires `labelsReady`.
 // The request is signed with SigV4 (service `appsync`) using the function's own credentials.
-// Subscribers receive only the fields the mutation selects: the selection below is every field of Blob
-// (a test checks it against schema.graphql).
+// Subscribers receive only the fields the mutation selects: it selects the BlobFields fragment
+// (graphql/blob-fields.graphql), every field of Blob; its input, BlobResultInput, carries the same fields (a test
+// checks both against schema.graphql), so the blob itself is the input.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
-import type { Blob, BlobResultInput, MutationPublishBlobResultArgs } from '../../generated/graphql.ts';
+import { PUBLISH_BLOB_RESULT } from '../../generated/documents.ts';
+import type { Blob } from '../../generated/graphql.ts';
+import type { BlobFieldsFragment, PublishBlobResultMutation, PublishBlobResultMutationVariables } from '../../generated/operations.ts';
 import { PublishError } from '../commons/errors.ts';
-
-export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
-  mutation PublishBlobResult($input: BlobResultInput!) {
-    publishBlobResult(input: $input) {
-      id
-      owner
-      status
-      contentType
-      size
-      minConfidence
-      maxLabels
-      labels {
-        name
-        confidence
-        parents
-        aliases
-        categories
-        instances {
-          confidence
-          boundingBox {
-            left
-            top
-            width
-            height
-          }
-        }
-      }
-      error {
-        code
-        message
-        retryable
-      }
-      callback {
-        url
-        status
-        attempts
-        lastAttemptAt
-        lastError
-        deliveredAt
-      }
-      createdAt
-      updatedAt
-      uploadExpiresAt
-      labelledAt
-    }
-  }
-`;
 
 export interface BlobPublisher {
   /** Publishes a stored record as readers see it (toBlob). */
-  publish(record: BlobRecord): Promise<Blob>;
+  publish(record: BlobRecord): Promise<BlobFieldsFragment>;
   /** Publishes a blob that has no record any more (a deletion's last event). */
-  publishBlob(blob: Blob): Promise<Blob>;
+  publishBlob(blob: Blob): Promise<BlobFieldsFragment>;
 }
 
 type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
@@ -76,7 +32,7 @@ export interface AppSyncPublisherOptions {
 }
 
 interface GraphQLResponse {
-  data?: { publishBlobResult?: Blob | null } | null;
+  data?: Partial<PublishBlobResultMutation> | null;
   errors?: Array<{ message: string; errorType?: string }>;
 }
 
@@ -91,8 +47,8 @@ export function createAppSyncPublisher(options: AppSyncPublisherOptions): BlobPu
   const send = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
 
-  const publishBlob = async (blob: Blob): Promise<Blob> => {
-    const variables: MutationPublishBlobResultArgs = { input: toBlobResultInput(blob) };
+  const publishBlob = async (blob: Blob): Promise<BlobFieldsFragment> => {
+    const variables: PublishBlobResultMutationVariables = { input: blob };
     const body = JSON.stringify({ query: PUBLISH_BLOB_RESULT, operationName: 'PublishBlobResult', variables });
     const signed = await signer.sign({
       method: 'POST',
@@ -138,26 +94,6 @@ export function createAppSyncPublisher(options: AppSyncPublisherOptions): BlobPu
       }
       return publishBlob(blob);
     },
-  };
-}
-
-/** The mutation's input: the blob in the input type's shape. */
-export function toBlobResultInput(blob: Blob): BlobResultInput {
-  return {
-    id: blob.id,
-    owner: blob.owner,
-    status: blob.status,
-    contentType: blob.contentType,
-    size: blob.size,
-    minConfidence: blob.minConfidence,
-    maxLabels: blob.maxLabels,
-    labels: blob.labels,
-    error: blob.error,
-    callback: blob.callback,
-    createdAt: blob.createdAt,
-    updatedAt: blob.updatedAt,
-    uploadExpiresAt: blob.uploadExpiresAt,
-    labelledAt: blob.labelledAt,
   };
 }
 

@@ -1,23 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import {
-  buildSchema,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  getNamedType,
-  isObjectType,
-  Kind,
-  parse,
-  type SelectionSetNode,
-  validate,
-} from 'graphql';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobRecord } from '../../../domain/blob.ts';
-import { createAppSyncPublisher, PUBLISH_BLOB_RESULT } from '../../../functions/publishing/appsync-publisher.ts';
+import { createAppSyncPublisher } from '../../../functions/publishing/appsync-publisher.ts';
+import { PUBLISH_BLOB_RESULT } from '../../../generated/documents.ts';
 import { PublishError } from '../../../functions/commons/errors.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDPUBLISHTEST', secretAccessKey: 'publish-test-secret' };
@@ -45,53 +34,6 @@ interface Received {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-describe('the publishBlobResult selection', () => {
-  let schema: GraphQLSchema;
-
-  beforeAll(async () => {
-    const root = new URL('../../../', import.meta.url);
-    const preamble = await readFile(new URL('local/appsync/aws-preamble.graphql', root), 'utf8');
-    const sdl = await readFile(new URL('schema.graphql', root), 'utf8');
-    schema = buildSchema(`${preamble}\n${sdl}`);
-  });
-
-  it('is a valid operation of schema.graphql', () => {
-    expect(validate(schema, parse(PUBLISH_BLOB_RESULT))).toEqual([]);
-  });
-
-  it('selects every field of Blob, recursively, so that subscribers receive all of it', () => {
-    // Arrange
-    const operation = parse(PUBLISH_BLOB_RESULT).definitions[0];
-    if (operation.kind !== Kind.OPERATION_DEFINITION) {
-      throw new Error('expected an operation');
-    }
-    const field = operation.selectionSet.selections[0];
-    if (field.kind !== Kind.FIELD || field.selectionSet === undefined) {
-      throw new Error('expected publishBlobResult { ... }');
-    }
-
-    // Act
-    const missing = missingFields(schema.getType('Blob') as GraphQLObjectType, field.selectionSet, 'Blob');
-
-    // Assert
-    expect(missing).toEqual([]);
-  });
-});
-
-function missingFields(type: GraphQLObjectType, selectionSet: SelectionSetNode, path: string): string[] {
-  const selected = new Map(
-    selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [[selection.name.value, selection]] : [])),
-  );
-  return Object.values(type.getFields()).flatMap((field) => {
-    const node = selected.get(field.name);
-    if (node === undefined || node.kind !== Kind.FIELD) {
-      return [`${path}.${field.name}`];
-    }
-    const named = getNamedType(field.type);
-    return isObjectType(named) && node.selectionSet ? missingFields(named, node.selectionSet, `${path}.${field.name}`) : [];
-  });
 }
 
 describe('createAppSyncPublisher', () => {
