@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stampsFile = path.join(root, 'dist', '.build-stamps.json');
 
-interface Step {
+export interface Step {
   name: string;
   /** Files and folders whose content decides the output. */
   inputs: string[];
@@ -19,7 +19,7 @@ interface Step {
   command: string[];
 }
 
-const steps: Step[] = [
+export const BUILD_STEPS: Step[] = [
   {
     name: 'codegen',
     inputs: ['schema.graphql', 'graphql', 'codegen.ts', 'scripts/codegen-document-text.cjs', 'package-lock.json'],
@@ -65,23 +65,28 @@ function readStamps(): Record<string, string> {
   }
 }
 
-const force = process.argv.includes('--force');
-const stamps = readStamps();
-for (const step of steps) {
-  const hash = hashOf(step.inputs);
-  const built = step.outputs.every((output) => existsSync(path.join(root, output)));
-  if (!force && built && stamps[step.name] === hash) {
-    console.log(`build: ${step.name} up to date`);
-    continue;
+function build(force: boolean): void {
+  const stamps = readStamps();
+  for (const step of BUILD_STEPS) {
+    const hash = hashOf(step.inputs);
+    const built = step.outputs.every((output) => existsSync(path.join(root, output)));
+    if (!force && built && stamps[step.name] === hash) {
+      console.log(`build: ${step.name} up to date`);
+      continue;
+    }
+    const [command, ...args] = step.command;
+    const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) {
+      console.error(`build: ${step.name} failed`);
+      process.exit(result.status ?? 1);
+    }
+    // Hash again: codegen writes an input of the next step.
+    stamps[step.name] = hashOf(step.inputs);
+    mkdirSync(path.dirname(stampsFile), { recursive: true });
+    writeFileSync(stampsFile, JSON.stringify(stamps, null, 2) + '\n');
   }
-  const [command, ...args] = step.command;
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error(`build: ${step.name} failed`);
-    process.exit(result.status ?? 1);
-  }
-  // Hash again: codegen writes an input of the next step.
-  stamps[step.name] = hashOf(step.inputs);
-  mkdirSync(path.dirname(stampsFile), { recursive: true });
-  writeFileSync(stampsFile, JSON.stringify(stamps, null, 2) + '\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  build(process.argv.includes('--force'));
 }
