@@ -3,21 +3,19 @@
 import type { Context } from 'aws-lambda';
 import type { AnnounceDeletionRequest } from '../domain/lambda-payloads.ts';
 import { createAppSyncPublisher } from './publishing/appsync-publisher.ts';
-import { createSecretsManagerClient } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
 import { FUNCTIONS } from './manifest.ts';
-import { callbackDeliverer } from './webhooks/delivery.ts';
+import { configuredDelivery } from './webhooks/delivery.ts';
 import { announceDeletion, detachedAttempts } from './publishing/deletion.ts';
 import { DomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
 import { isBlobId } from './storage/object-key.ts';
-import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
 const config = loadConfig(process.env, FUNCTIONS['announce-deletion'].settings);
 logger.setLogLevel(config.logLevel);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
-const secret = webhookSecretProvider(config.webhookSecret, createSecretsManagerClient);
+const delivery = configuredDelivery(config);
 
 export const handler = async (event: AnnounceDeletionRequest, context: Context): Promise<void> => {
   const record = event.record;
@@ -25,7 +23,7 @@ export const handler = async (event: AnnounceDeletionRequest, context: Context):
     throw new DomainError('ValidationError', 'record must be a blob record');
   }
   const log = blobLogger(invocationLogger(context), record.id);
-  const deliver = callbackDeliverer(config, detachedAttempts(record), secret, systemClock);
+  const deliver = delivery(detachedAttempts(record));
   await announceDeletion(record, {
     publisher,
     deliver: (deleted, blobLog, _remaining, content) => deliver(deleted, blobLog, context.getRemainingTimeInMillis?.(), content),

@@ -27,25 +27,26 @@ export interface FunctionSpec {
 /** What an SQS event source mapping does with the function's role: it cannot be created without these. */
 export const QUEUE_TRIGGER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
 
+/** What every function reads: the stage (object keys, names) and the level of its logs. */
+const COMMON_SETTINGS = ['stage', 'logLevel'] as const;
+/** What a function that touches uploaded objects reads. */
+const OBJECT_SETTINGS = [...COMMON_SETTINGS, 'bucketName', 's3ForcePathStyle'] as const;
+/** A data source of one S3 call on one uploaded object: quick and small. */
+const OBJECT_DATA_SOURCE = { trigger: { kind: 'appsync' }, timeoutSeconds: 10, memoryMb: 256, settings: OBJECT_SETTINGS } as const;
+/** What a function that sends webhooks reads. */
 const CALLBACK_SETTINGS = ['webhookSecret', 'callbackAllowHttpLoopback', 'callbackMaxAttempts', 'callbackTimeoutMs'] as const;
 
 /** Keys are the handler files: functions/<name>.ts, which exports `handler`. */
 export const FUNCTIONS = {
   'presign-upload': {
+    ...OBJECT_DATA_SOURCE,
     description: 'Signs the S3 PUT URL of a new blob',
-    trigger: { kind: 'appsync' },
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    settings: ['stage', 'logLevel', 'bucketName', 's3ForcePathStyle'],
     // A presigned URL works only while its signer may do what it signs.
     permissions: [{ actions: ['s3:PutObject'], resource: 'uploadObjects' }],
   },
   'delete-object': {
+    ...OBJECT_DATA_SOURCE,
     description: 'Deletes the uploaded object of a blob',
-    trigger: { kind: 'appsync' },
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    settings: ['stage', 'logLevel', 'bucketName', 's3ForcePathStyle'],
     permissions: [{ actions: ['s3:DeleteObject'], resource: 'uploadObjects' }],
   },
   // AppSync waits at most 30 s for a data source; the retries with backoff fit in it.
@@ -54,7 +55,7 @@ export const FUNCTIONS = {
     trigger: { kind: 'appsync' },
     timeoutSeconds: 30,
     memoryMb: 256,
-    settings: ['stage', 'logLevel', 'tableName', ...CALLBACK_SETTINGS],
+    settings: [...COMMON_SETTINGS, 'tableName', ...CALLBACK_SETTINGS],
     permissions: [
       { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: 'blobsTable' },
       { actions: ['secretsmanager:GetSecretValue'], resource: 'webhookSecret' },
@@ -66,7 +67,7 @@ export const FUNCTIONS = {
     trigger: { kind: 'appsync' },
     timeoutSeconds: 30,
     memoryMb: 256,
-    settings: ['stage', 'logLevel', 'appsyncGraphqlUrl', 'region', ...CALLBACK_SETTINGS],
+    settings: [...COMMON_SETTINGS, 'appsyncGraphqlUrl', 'region', ...CALLBACK_SETTINGS],
     permissions: [
       { actions: ['appsync:GraphQL'], resource: 'Mutation.publishBlobResult' },
       { actions: ['secretsmanager:GetSecretValue'], resource: 'webhookSecret' },
@@ -79,8 +80,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMb: 512,
     settings: [
-      'stage', 'logLevel', 'tableName', 'bucketName', 's3ForcePathStyle', 'appsyncGraphqlUrl', 'region', 'uploadQueueUrl',
-      'uploadQueueMaxReceiveCount', 'processingLeaseSeconds', 'sdkMaxSockets', ...CALLBACK_SETTINGS,
+      ...OBJECT_SETTINGS, 'tableName', 'appsyncGraphqlUrl', 'region', 'uploadQueueUrl', 'uploadQueueMaxReceiveCount',
+      'processingLeaseSeconds', 'sdkMaxSockets', ...CALLBACK_SETTINGS,
     ],
     permissions: [
       // The event source mapping receives and deletes with the function's role; the handler hands messages back.
@@ -99,13 +100,6 @@ export const FUNCTIONS = {
 export type FunctionName = keyof typeof FUNCTIONS;
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-export function functionSpec(name: string): FunctionSpec {
-  if (!Object.hasOwn(FUNCTIONS, name)) {
-    throw new Error(`functions/manifest.ts has no function "${name}"`);
-  }
-  return FUNCTIONS[name as FunctionName];
-}
 
 /** The function an SQS queue triggers (one per queue). */
 export function consumerOf(queue: 'uploadQueue'): FunctionName {

@@ -10,19 +10,17 @@ import {
   createDynamoDBClient,
   createRekognitionClient,
   createS3Client,
-  createSecretsManagerClient,
   createSQSClient,
 } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
 import { FUNCTIONS } from './manifest.ts';
-import { callbackDeliverer } from './webhooks/delivery.ts';
+import { configuredDelivery } from './webhooks/delivery.ts';
 import { DomainError } from './commons/errors.ts';
 import { invocationLogger, type LocatedLogger, logger } from './commons/logger.ts';
 import { sqsHandBack } from './queue/message-hand-back.ts';
 import type { ProcessingDependencies } from './labelling/processing.ts';
 import { processUploadMessage } from './queue/upload-message.ts';
-import { webhookSecretProvider } from './webhooks/webhook-secret.ts';
 
 const config = loadConfig(process.env, FUNCTIONS['process-upload'].settings);
 logger.setLogLevel(config.logLevel);
@@ -32,12 +30,7 @@ const rekognition = createRekognitionClient(sockets);
 const store = new BlobStore(documentClient(createDynamoDBClient(sockets)), config.tableName);
 const handBack = sqsHandBack(createSQSClient(sockets), config.uploadQueueUrl);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
-const deliver = callbackDeliverer(
-  config,
-  store,
-  webhookSecretProvider(config.webhookSecret, createSecretsManagerClient),
-  systemClock,
-);
+const deliver = configuredDelivery(config)(store);
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const log = invocationLogger(context);

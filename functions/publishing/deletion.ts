@@ -4,7 +4,7 @@ import type { LocatedLogger } from '../commons/logger.ts';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
 import type { Blob, BlobError } from '../../generated/graphql.ts';
 import type { BlobPublisher } from './appsync-publisher.ts';
-import type { BlobStore, CallbackAttempt } from '../storage/blob-store.ts';
+import { type BlobStore, type CallbackAttempt, callbackAfterAttempt } from '../storage/blob-store.ts';
 import type { CallbackDeliverer } from '../webhooks/delivery.ts';
 import type { WebhookBody } from '../webhooks/webhook.ts';
 
@@ -35,22 +35,9 @@ export function detachedAttempts(record: BlobRecord): Pick<BlobStore, 'recordCal
   let current = record;
   return {
     async recordCallbackAttempt(_id: string, attempt: CallbackAttempt): Promise<BlobRecord> {
-      const callback = current.callback;
-      if (!callback) {
-        return current;
+      if (current.callback) {
+        current = { ...current, callback: callbackAfterAttempt(current.callback, attempt) };
       }
-      const at = attempt.at.toISOString();
-      current = {
-        ...current,
-        callback: {
-          ...callback,
-          status: attempt.status,
-          attempts: callback.attempts + 1,
-          lastAttemptAt: at,
-          lastError: attempt.error ?? null,
-          deliveredAt: attempt.status === 'DELIVERED' ? at : callback.deliveredAt,
-        },
-      };
       return current;
     },
   };

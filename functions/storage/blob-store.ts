@@ -17,10 +17,10 @@
 // older than the lease (claimAnnouncement). So a crash between the write and the publish cannot leave a subscriber
 // waiting forever.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
-import type { BlobError, CallbackStatus, Label } from '../../generated/graphql.ts';
+import type { BlobError, Callback, CallbackStatus, Label } from '../../generated/graphql.ts';
 import { DomainError, fromAwsError, isConditionalCheckFailed } from '../commons/errors.ts';
 
 /** A blob record with the bookkeeping of processing that the API never shows. */
@@ -46,6 +46,19 @@ export interface CallbackAttempt {
   at: Date;
   /** Why the attempt did not deliver; absent when delivered. */
   error?: string;
+}
+
+/** A callback as an attempt leaves it (what recordCallbackAttempt writes, for a record kept elsewhere). */
+export function callbackAfterAttempt(callback: Callback, attempt: CallbackAttempt): Callback {
+  const at = attempt.at.toISOString();
+  return {
+    ...callback,
+    status: attempt.status,
+    attempts: callback.attempts + 1,
+    lastAttemptAt: at,
+    lastError: attempt.error ?? null,
+    deliveredAt: attempt.status === 'DELIVERED' ? at : callback.deliveredAt,
+  };
 }
 
 type Item = Record<string, unknown>;
@@ -80,40 +93,29 @@ export class BlobStore {
    */
   async startProcessing(id: string, now: Date, leaseSeconds: number): Promise<StartProcessingResult> {
     const lease = now.toISOString();
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'SET #status = :processing, processingStartedAt = :lease, updatedAt = :lease REMOVE expiresAt',
-          ConditionExpression:
-            'entity = :blob AND (#status = :pending OR (#status = :processing AND ' +
-            '(attribute_not_exists(processingStartedAt) OR processingStartedAt < :leaseCutoff)))',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':processing': 'PROCESSING',
-            ':pending': 'PENDING_UPLOAD',
-            ':blob': BLOB_ENTITY,
-            ':lease': lease,
-            ':leaseCutoff': leaseCutoff(now, leaseSeconds),
-          },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      const previous = toRecord(Attributes);
-      if (previous === null) {
-        throw new DomainError('InternalError', `UpdateItem on blob ${id} returned no previous record`);
-      }
-      const record: StoredBlob = { ...previous, status: 'PROCESSING', processingStartedAt: lease, updatedAt: lease };
-      delete record.expiresAt;
-      return { started: true, record, lease, tookOver: previous.status === 'PROCESSING' };
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        return { started: false, current: await this.refusedRecord(id, error) };
-      }
-      throw fromAwsError('DynamoDB', error);
+    const outcome = await this.update(id, {
+      UpdateExpression: 'SET #status = :processing, processingStartedAt = :lease, updatedAt = :lease REMOVE expiresAt',
+      ConditionExpression:
+        'entity = :blob AND (#status = :pending OR (#status = :processing AND ' +
+        '(attribute_not_exists(processingStartedAt) OR processingStartedAt < :leaseCutoff)))',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':processing': 'PROCESSING',
+        ':pending': 'PENDING_UPLOAD',
+        ':blob': BLOB_ENTITY,
+        ':lease': lease,
+        ':leaseCutoff': leaseCutoff(now, leaseSeconds),
+      },
+      ReturnValues: 'ALL_OLD',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    if (!outcome.applied) {
+      return { started: false, current: await this.refusedRecord(id, outcome.refusal) };
     }
+    const previous = requireRecord(id, outcome.attributes);
+    const record: StoredBlob = { ...previous, status: 'PROCESSING', processingStartedAt: lease, updatedAt: lease };
+    delete record.expiresAt;
+    return { started: true, record, lease, tookOver: previous.status === 'PROCESSING' };
   }
 
   markLabelled(id: string, lease: string, result: { labels: Label[]; size: number; now: Date }): Promise<StoredBlob> {
@@ -143,73 +145,44 @@ export class BlobStore {
    */
   async claimAnnouncement(id: string, now: Date, leaseSeconds: number): Promise<ClaimAnnouncementResult> {
     const since = now.toISOString();
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'SET announcingSince = :since',
-          ConditionExpression: '#status IN (:labelled, :failed, :rejected) AND announcingSince < :leaseCutoff',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':since': since,
-            ':leaseCutoff': leaseCutoff(now, leaseSeconds),
-            ':labelled': 'LABELLED',
-            ':failed': 'FAILED',
-            ':rejected': 'REJECTED',
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { claimed: true, record: requireRecord(id, Attributes), since };
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        return { claimed: false, current: await this.refusedRecord(id, error) };
-      }
-      throw fromAwsError('DynamoDB', error);
-    }
+    const outcome = await this.update(id, {
+      UpdateExpression: 'SET announcingSince = :since',
+      ConditionExpression: '#status IN (:labelled, :failed, :rejected) AND announcingSince < :leaseCutoff',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':since': since,
+        ':leaseCutoff': leaseCutoff(now, leaseSeconds),
+        ':labelled': 'LABELLED',
+        ':failed': 'FAILED',
+        ':rejected': 'REJECTED',
+      },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    return outcome.applied
+      ? { claimed: true, record: requireRecord(id, outcome.attributes), since }
+      : { claimed: false, current: await this.refusedRecord(id, outcome.refusal) };
   }
 
   /** The result has been published and called back: nobody needs to announce it again. */
   async finishAnnouncing(id: string, since: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'REMOVE announcingSince',
-          ConditionExpression: 'announcingSince = :since',
-          ExpressionAttributeValues: { ':since': since },
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        return; // Taken over by another attempt, or deleted: it is theirs now.
-      }
-      throw fromAwsError('DynamoDB', error);
-    }
+    // Refused: taken over by another attempt, or deleted: it is theirs now.
+    await this.update(id, {
+      UpdateExpression: 'REMOVE announcingSince',
+      ConditionExpression: 'announcingSince = :since',
+      ExpressionAttributeValues: { ':since': since },
+    });
   }
 
   /** Gives the lease up, so that a retry of this invocation can take the record over without waiting for it to pass. */
   async releaseLease(id: string, lease: string, now: Date): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt',
-          ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':processing': 'PROCESSING', ':lease': lease, ':now': now.toISOString() },
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        return; // Someone else holds it now: nothing to give up.
-      }
-      throw fromAwsError('DynamoDB', error);
-    }
+    // Refused: someone else holds it now, nothing to give up.
+    await this.update(id, {
+      UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt',
+      ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':processing': 'PROCESSING', ':lease': lease, ':now': now.toISOString() },
+    });
   }
 
   /** Counts one delivery attempt on a final blob with a callback, and records its outcome. */
@@ -240,27 +213,17 @@ export class BlobStore {
     if (attempt.status === 'DELIVERED') {
       set.push('callback.deliveredAt = :at');
     }
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(callback) AND #status IN (:labelled, :failed, :rejected)',
-          ExpressionAttributeNames: { '#status': 'status', '#callbackStatus': 'status' },
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return requireRecord(id, Attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        throw new DomainError('StaleRecord', `Blob ${id} has no callback to record, is not final, or was deleted`, {
-          cause: error,
-        });
-      }
-      throw fromAwsError('DynamoDB', error);
+    const outcome = await this.update(id, {
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_exists(callback) AND #status IN (:labelled, :failed, :rejected)',
+      ExpressionAttributeNames: { '#status': 'status', '#callbackStatus': 'status' },
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+    if (!outcome.applied) {
+      throw new DomainError('StaleRecord', `Blob ${id} has no callback to record, is not final, or was deleted`, { cause: outcome.refusal });
     }
+    return requireRecord(id, outcome.attributes);
   }
 
   private async finish(
@@ -285,24 +248,30 @@ export class BlobStore {
     for (const attribute of change.remove) {
       names[`#${attribute}`] = attribute;
     }
+    const outcome = await this.update(id, {
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+    if (!outcome.applied) {
+      throw new DomainError('StaleRecord', `Blob ${id} is no longer PROCESSING under this attempt's lease`, { cause: outcome.refusal });
+    }
+    return requireRecord(id, outcome.attributes);
+  }
+
+  /** One conditional UpdateItem of the blob `id`: what it returned, or the refusal when its condition did not hold. */
+  private async update(
+    id: string,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<{ applied: true; attributes: Item | undefined } | { applied: false; refusal: unknown }> {
     try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-          ConditionExpression: '#status = :processing AND processingStartedAt = :lease',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return requireRecord(id, Attributes);
+      const { Attributes } = await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: { id }, ...input }));
+      return { applied: true, attributes: Attributes };
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
-        throw new DomainError('StaleRecord', `Blob ${id} is no longer PROCESSING under this attempt's lease`, {
-          cause: error,
-        });
+        return { applied: false, refusal: error };
       }
       throw fromAwsError('DynamoDB', error);
     }

@@ -5,10 +5,12 @@ import type { LocatedLogger } from '../commons/logger.ts';
 import type { BlobRecord } from '../../domain/blob.ts';
 import { type BlobStore, type CallbackAttempt, isFinalRecord } from '../storage/blob-store.ts';
 import { type CallbackTargetPolicy, type Transport, vetCallbackTarget } from './callback-target.ts';
-import type { Clock } from '../commons/clock.ts';
+import { createSecretsManagerClient } from '../commons/clients.ts';
+import { type Clock, systemClock } from '../commons/clock.ts';
+import type { WebhookSecretSource } from '../commons/config.ts';
 import { DomainError, isDomainError } from '../commons/errors.ts';
 import { sendWebhook, type SendOutcome, signedHeaders, webhookBody, type WebhookBody, webhookMessageId } from './webhook.ts';
-import type { SecretProvider } from './webhook-secret.ts';
+import { type SecretProvider, webhookSecretProvider } from './webhook-secret.ts';
 
 export interface DeliveryDependencies {
   store: Pick<BlobStore, 'recordCallbackAttempt'>;
@@ -186,6 +188,17 @@ export function callbackDeliverer(
       transport: extra.transport,
       random: extra.random,
     }, content);
+}
+
+/**
+ * What a handler delivers with: its callback settings, the signing secret they name (read from Secrets Manager and
+ * kept a while, or given), the system clock; the store that records the attempts is the caller's.
+ */
+export function configuredDelivery(
+  config: CallbackSettings & { webhookSecret: WebhookSecretSource },
+): (store: Pick<BlobStore, 'recordCallbackAttempt'>) => CallbackDeliverer {
+  const secret = webhookSecretProvider(config.webhookSecret, createSecretsManagerClient);
+  return (store) => callbackDeliverer(config, store, secret, systemClock);
 }
 
 /**
