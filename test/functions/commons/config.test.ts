@@ -186,3 +186,14 @@ describe('environmentFor', () => {
     expect(loadConfig(environmentFor('f', settings, values, 'the test'), settings)).toEqual(values);
   });
 });
+
+describe('the settings', () => {
+  it('are each listed in the README\'s configuration table', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+
+    const variables = Object.values(SETTINGS).flatMap((setting) => setting.variables);
+
+    expect(variables.filter((variable) => !readme.includes(`\`${variable}\``))).toEqual([]);
+  });
+});
