@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
-import { environmentFor, type LogLevelName, type SettingValues } from '../functions/commons/config.ts';
+import { environmentFor, LOG_LEVELS, type SettingValues } from '../functions/commons/config.ts';
 import { consumerOf, FUNCTIONS, QUEUE_TRIGGER_ACTIONS, type FunctionSpec } from '../functions/manifest.ts';
 import {
   DEFAULT_PROCESSING_LEASE_SECONDS,
@@ -467,7 +467,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // What the stack's settings are here (each function gets those it declares), and what Lambda adds itself.
     const settings: SettingValues = {
       stage: LOCAL_STAGE,
-      logLevel: (process.env.LOG_LEVEL?.toUpperCase() ?? (options.quiet ? 'WARN' : 'INFO')) as LogLevelName,
+      logLevel: LOG_LEVELS.find((level) => level === process.env.LOG_LEVEL?.toUpperCase()) ?? (options.quiet ? 'WARN' : 'INFO'),
       tableName: LOCAL_TABLE_NAME,
       bucketName: LOCAL_BUCKET_NAME,
       appsyncGraphqlUrl: appsync.graphqlUrl,

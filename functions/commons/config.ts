@@ -56,7 +56,7 @@ export interface SettingSpec<T> {
   write(value: T): Record<string, string>;
 }
 
-const LOG_LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+export const LOG_LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
 export const SETTINGS: { readonly [K in SettingName]: SettingSpec<Config[K]> } = {
   stage: text('STAGE', 'the prefix of object keys: {stage}/{id}', {
