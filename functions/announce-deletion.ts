@@ -2,21 +2,20 @@
 // state tells labelsReady subscribers and its webhook receiver that it is gone (status DELETED, code BlobDeleted).
 import type { Context } from 'aws-lambda';
 import type { AnnounceDeletionRequest } from '../domain/lambda-payloads.ts';
-import { createAppSyncPublisher } from './commons/appsync-publisher.ts';
-import { createSecretsManagerClient } from './commons/clients.ts';
+import { createAppSyncPublisher } from './publishing/appsync-publisher.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
-import { callbackDeliverer } from './commons/deliver-callback.ts';
-import { announceDeletion, detachedAttempts } from './commons/deletion.ts';
+import { FUNCTIONS } from './manifest.ts';
+import { configuredDelivery } from './webhooks/delivery.ts';
+import { announceDeletion, detachedAttempts } from './publishing/deletion.ts';
 import { DomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId } from './commons/object-key.ts';
-import { webhookSecretProvider } from './commons/webhook-secret.ts';
+import { isBlobId } from './storage/object-key.ts';
 
-const config = loadConfig(process.env, ['appsyncGraphqlUrl', 'region', 'webhookSecret']);
+const config = loadConfig(process.env, FUNCTIONS['announce-deletion'].settings);
 logger.setLogLevel(config.logLevel);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
-const secret = webhookSecretProvider(config.webhookSecret, createSecretsManagerClient);
+const delivery = configuredDelivery(config);
 
 export const handler = async (event: AnnounceDeletionRequest, context: Context): Promise<void> => {
   const record = event.record;
@@ -24,7 +23,7 @@ export const handler = async (event: AnnounceDeletionRequest, context: Context):
     throw new DomainError('ValidationError', 'record must be a blob record');
   }
   const log = blobLogger(invocationLogger(context), record.id);
-  const deliver = callbackDeliverer(config, detachedAttempts(record), secret, systemClock);
+  const deliver = delivery(detachedAttempts(record));
   await announceDeletion(record, {
     publisher,
     deliver: (deleted, blobLog, _remaining, content) => deliver(deleted, blobLog, context.getRemainingTimeInMillis?.(), content),

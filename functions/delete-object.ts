@@ -5,11 +5,12 @@ import type { Context } from 'aws-lambda';
 import type { DeleteObjectRequest, DeleteObjectResult } from '../domain/lambda-payloads.ts';
 import { createS3Client } from './commons/clients.ts';
 import { loadConfig } from './commons/config.ts';
+import { FUNCTIONS } from './manifest.ts';
 import { DomainError, fromAwsError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId, objectKey } from './commons/object-key.ts';
+import { isBlobId, objectKey } from './storage/object-key.ts';
 
-const config = loadConfig(process.env, ['bucketName']);
+const config = loadConfig(process.env, FUNCTIONS['delete-object'].settings);
 logger.setLogLevel(config.logLevel);
 const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
 

@@ -4,25 +4,19 @@
 // AppSync surfaces a Lambda error).
 import type { Context } from 'aws-lambda';
 import type { DeliverCallbackRequest, DeliverCallbackResult } from '../domain/lambda-payloads.ts';
-import { BlobStore, documentClient } from './commons/blob-store.ts';
-import { createDynamoDBClient, createSecretsManagerClient } from './commons/clients.ts';
-import { systemClock } from './commons/clock.ts';
+import { BlobStore, documentClient } from './storage/blob-store.ts';
+import { createDynamoDBClient } from './commons/clients.ts';
 import { loadConfig } from './commons/config.ts';
-import { callbackDeliverer, redeliverCallback } from './commons/deliver-callback.ts';
+import { FUNCTIONS } from './manifest.ts';
+import { configuredDelivery, redeliverCallback } from './webhooks/delivery.ts';
 import { DomainError, isDomainError } from './commons/errors.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { isBlobId } from './commons/object-key.ts';
-import { webhookSecretProvider } from './commons/webhook-secret.ts';
+import { isBlobId } from './storage/object-key.ts';
 
-const config = loadConfig(process.env, ['tableName', 'webhookSecret']);
+const config = loadConfig(process.env, FUNCTIONS['deliver-callback'].settings);
 logger.setLogLevel(config.logLevel);
 const store = new BlobStore(documentClient(createDynamoDBClient()), config.tableName);
-const deliver = callbackDeliverer(
-  config,
-  store,
-  webhookSecretProvider(config.webhookSecret, createSecretsManagerClient),
-  systemClock,
-);
+const deliver = configuredDelivery(config)(store);
 
 export const handler = async (event: DeliverCallbackRequest, context: Context): Promise<DeliverCallbackResult> => {
   if (!isBlobId(event.id)) {

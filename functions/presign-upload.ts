@@ -4,10 +4,11 @@ import type { Context } from 'aws-lambda';
 import type { PresignUploadRequest, PresignUploadResult } from '../domain/lambda-payloads.ts';
 import { createS3Client } from './commons/clients.ts';
 import { loadConfig } from './commons/config.ts';
+import { FUNCTIONS } from './manifest.ts';
 import { blobLogger, invocationLogger, logger } from './commons/logger.ts';
-import { presignUpload } from './commons/upload-url.ts';
+import { presignUpload } from './storage/upload-url.ts';
 
-const config = loadConfig(process.env, ['bucketName']);
+const config = loadConfig(process.env, FUNCTIONS['presign-upload'].settings);
 logger.setLogLevel(config.logLevel);
 const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
 

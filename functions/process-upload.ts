@@ -1,29 +1,28 @@
-// Upload queue (S3 ObjectCreated events, through SQS) → label the uploads (see commons/process-upload.ts for the
+// Upload queue (S3 ObjectCreated events, through SQS) → label the uploads (see labelling/processing.ts for the
 // steps and the state machine). Partial batch responses: a message whose upload must be tried again is handed back
 // with the delay its processing asked for (ChangeMessageVisibility) and reported as a batch item failure; the
 // others are deleted by the event source mapping. Nothing is retried by throwing from the handler.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createAppSyncPublisher } from './commons/appsync-publisher.ts';
-import { BlobStore, documentClient } from './commons/blob-store.ts';
+import { createAppSyncPublisher } from './publishing/appsync-publisher.ts';
+import { BlobStore, documentClient } from './storage/blob-store.ts';
 import {
   createDynamoDBClient,
   createRekognitionClient,
   createS3Client,
-  createSecretsManagerClient,
   createSQSClient,
 } from './commons/clients.ts';
 import { systemClock } from './commons/clock.ts';
 import { loadConfig } from './commons/config.ts';
-import { callbackDeliverer } from './commons/deliver-callback.ts';
+import { FUNCTIONS } from './manifest.ts';
+import { configuredDelivery } from './webhooks/delivery.ts';
 import { DomainError } from './commons/errors.ts';
 import { invocationLogger, type LocatedLogger, logger } from './commons/logger.ts';
-import { sqsHandBack } from './commons/message-hand-back.ts';
-import type { ProcessingDependencies } from './commons/process-upload.ts';
-import { processUploadMessage } from './commons/upload-message.ts';
-import { webhookSecretProvider } from './commons/webhook-secret.ts';
+import { sqsHandBack } from './queue/message-hand-back.ts';
+import type { ProcessingDependencies } from './labelling/processing.ts';
+import { processUploadMessage } from './queue/upload-message.ts';
 
-const config = loadConfig(process.env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret', 'uploadQueueUrl']);
+const config = loadConfig(process.env, FUNCTIONS['process-upload'].settings);
 logger.setLogLevel(config.logLevel);
 const sockets = { maxSockets: config.sdkMaxSockets };
 const s3 = createS3Client({ ...sockets, forcePathStyle: config.s3ForcePathStyle });
@@ -31,12 +30,7 @@ const rekognition = createRekognitionClient(sockets);
 const store = new BlobStore(documentClient(createDynamoDBClient(sockets)), config.tableName);
 const handBack = sqsHandBack(createSQSClient(sockets), config.uploadQueueUrl);
 const publisher = createAppSyncPublisher({ graphqlUrl: config.appsyncGraphqlUrl, region: config.region });
-const deliver = callbackDeliverer(
-  config,
-  store,
-  webhookSecretProvider(config.webhookSecret, createSecretsManagerClient),
-  systemClock,
-);
+const deliver = configuredDelivery(config)(store);
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const log = invocationLogger(context);

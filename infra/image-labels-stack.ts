@@ -1,14 +1,16 @@
-// The image-labels service: upload bucket, blobs table, GraphQL API, functions, and who may do what.
+// The image-labels service: upload bucket, blobs table, GraphQL API, upload queue, and the functions and resolvers
+// the two manifests declare (functions/manifest.ts, resolvers/manifest.ts), with exactly the permissions they name.
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { BLOBS_BY_OWNER_INDEX } from '../domain/blob.ts';
+import type { ResourceName } from '../domain/resources.ts';
+import { consumerOf, FUNCTIONS } from '../functions/manifest.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from '../functions/queue/upload-queue.ts';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
-import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
-import { dataSources } from '../resolvers/manifest.ts';
 import type { StackConfig } from './config.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';
 import { BlobsTable } from './constructs/blobs-table.ts';
@@ -24,13 +26,9 @@ export interface ImageLabelsStackProps extends StackProps {
   config: StackConfig;
 }
 
-/** The function fed by the upload queue; the others are Lambda data sources named by the manifest. */
-export const PROCESS_UPLOAD = 'process-upload';
-/** The IAM-only mutation through which process-upload feeds labelsReady. */
-export const PUBLISH_MUTATION = 'publishBlobResult';
-
 export class ImageLabelsStack extends Stack {
   readonly bucket: s3.Bucket;
+  readonly uploadBucket: UploadBucket;
   readonly table: dynamodb.Table;
   readonly api: appsync.GraphqlApi;
   readonly functions: Functions;
@@ -42,12 +40,14 @@ export class ImageLabelsStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    const { bucket, keyPrefix } = new UploadBucket(this, 'Uploads', {
+    const uploadBucket = new UploadBucket(this, 'Uploads', {
       stage: config.stage,
       allowedOrigins: config.allowedOrigins,
       objectExpirationDays: config.objectExpirationDays,
+      accessLogDays: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
+    const { bucket, keyPrefix } = uploadBucket;
     const { table } = new BlobsTable(this, 'Blobs', { removalPolicy: config.removalPolicy });
     const { secret: webhookSecret } = new WebhookSecret(this, 'WebhookSecret', {
       stage: config.stage,
@@ -75,10 +75,45 @@ export class ImageLabelsStack extends Stack {
       new ApiFirewall(this, 'Firewall', { apiArn: api.arn, rateLimit: config.wafRateLimit, name: `image-labels-${config.stage}-api` });
     }
 
-    const lambdaHandlers = Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []));
+    const uploadQueue = new UploadQueue(this, 'UploadQueue', {
+      bucket,
+      keyPrefix,
+      consumerTimeoutSeconds: FUNCTIONS[consumerOf('uploadQueue')].timeoutSeconds,
+      rekognitionTps: config.rekognitionTps,
+      processingLeaseSeconds: DEFAULT_PROCESSING_LEASE_SECONDS,
+      removalPolicy: config.removalPolicy,
+    });
+
+    // What the manifests' symbolic resources are in this stack. Every ARN is a CloudFormation attribute (or
+    // built on one), never a region or account known at synthesis.
+    const resources: Record<ResourceName, string> = {
+      uploadObjects: bucket.arnForObjects(`${keyPrefix}*`),
+      blobsTable: table.tableArn,
+      blobsByOwnerIndex: `${table.tableArn}/index/${BLOBS_BY_OWNER_INDEX}`,
+      uploadQueue: uploadQueue.queue.queueArn,
+      webhookSecret: webhookSecret.secretArn,
+      'Mutation.publishBlobResult': `${api.arn}/types/Mutation/fields/publishBlobResult`,
+      '*': '*',
+    };
+    // The settings the stack gives the functions (each gets those it declares in functions/manifest.ts).
     const functions = new Functions(this, 'Functions', {
-      handlers: [...lambdaHandlers, PROCESS_UPLOAD],
-      environment: { STAGE: config.stage, LOG_LEVEL: config.logLevel },
+      settings: {
+        stage: config.stage,
+        logLevel: config.logLevel,
+        tableName: table.tableName,
+        bucketName: bucket.bucketName,
+        appsyncGraphqlUrl: api.graphqlUrl,
+        webhookSecret: { kind: 'secretsManager', arn: webhookSecret.secretArn },
+        // Callbacks must be https to public addresses in the cloud (the local cloud allows loopback).
+        callbackAllowHttpLoopback: false,
+        uploadQueueUrl: uploadQueue.queue.queueUrl,
+        uploadQueueMaxReceiveCount: UPLOAD_QUEUE.maxReceiveCount,
+        processingLeaseSeconds: DEFAULT_PROCESSING_LEASE_SECONDS,
+      },
+      resources,
+      queues: {
+        uploadQueue: { queue: uploadQueue.queue, batchSize: UPLOAD_QUEUE.batchSize, maxConcurrency: uploadQueue.maxConcurrency },
+      },
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
       xray: config.xray,
@@ -87,66 +122,12 @@ export class ImageLabelsStack extends Stack {
     new ManifestResolvers(this, 'Resolvers', {
       api,
       tables: { blobs: table },
+      resources,
       functionFor: (handler) => functions.get(handler),
     });
 
-    // Each function gets the settings it reads (functions/commons/config.ts) and the permissions it
-    // uses, no more; objects are those of this stage only.
-    const stageObjects = `${keyPrefix}*`;
-
-    // presign-upload signs PUT URLs: the URL works only if the signer may put the object itself.
-    const presignUpload = functions.get('presign-upload');
-    presignUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
-    bucket.grantPut(presignUpload, stageObjects);
-
-    const deleteObject = functions.get('delete-object');
-    deleteObject.addEnvironment('BUCKET_NAME', bucket.bucketName);
-    bucket.grantDelete(deleteObject, stageObjects);
-
-    // deliver-callback reads the blob, signs the webhook and records the delivery.
-    const deliverCallback = functions.get('deliver-callback');
-    deliverCallback.addEnvironment('TABLE_NAME', table.tableName);
-    deliverCallback.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
-    table.grantReadWriteData(deliverCallback);
-    webhookSecret.grantRead(deliverCallback);
-
-    // announce-deletion tells the subscribers and the webhook receiver of a blob deleted before its final state.
-    const announceDeletion = functions.get('announce-deletion');
-    announceDeletion.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
-    announceDeletion.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
-    api.grantMutation(announceDeletion, PUBLISH_MUTATION);
-    webhookSecret.grantRead(announceDeletion);
-
-    // process-upload runs on every upload of this stage: checks and labels the image, moves the
-    // record through its states, publishes the result to subscribers, then delivers the callback.
-    const processUpload = functions.get(PROCESS_UPLOAD);
-    processUpload.addEnvironment('TABLE_NAME', table.tableName);
-    processUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
-    processUpload.addEnvironment('APPSYNC_GRAPHQL_URL', api.graphqlUrl);
-    processUpload.addEnvironment('WEBHOOK_SECRET_ARN', webhookSecret.secretArn);
-    const uploadQueue = new UploadQueue(this, 'UploadQueue', {
-      bucket,
-      keyPrefix,
-      processUpload,
-      rekognitionTps: config.rekognitionTps,
-      processingLeaseSeconds: DEFAULT_PROCESSING_LEASE_SECONDS,
-      removalPolicy: config.removalPolicy,
-    });
-    processUpload.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(stageObjects)] }),
-    );
-    // DetectLabels has no resource-level permissions: `*` is the only resource IAM accepts for it.
-    // Rekognition reads the image with the caller's own s3:GetObject, granted above.
-    processUpload.addToRolePolicy(new iam.PolicyStatement({ actions: ['rekognition:DetectLabels'], resources: ['*'] }));
-    // An object whose blob was deleted (its upload URL used after deleteBlob) is removed when its event arrives.
-    processUpload.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(stageObjects)] }),
-    );
-    table.grantReadWriteData(processUpload);
-    api.grantMutation(processUpload, PUBLISH_MUTATION);
-    webhookSecret.grantRead(processUpload);
-
     this.bucket = bucket;
+    this.uploadBucket = uploadBucket;
     this.table = table;
     this.api = api;
     this.functions = functions;

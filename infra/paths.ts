@@ -22,7 +22,7 @@ export function functionEntryPath(handler: string): string {
   const file = path.join(repoRoot, 'functions', `${handler}.ts`);
   if (!existsSync(file)) {
     throw new Error(
-      `Lambda entry ${path.relative(repoRoot, file)} is missing (named by resolvers/manifest.ts or the stack)`,
+      `Lambda entry ${path.relative(repoRoot, file)} is missing (functions/manifest.ts declares it)`,
     );
   }
   return file;

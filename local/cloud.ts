@@ -1,22 +1,26 @@
 // The offline local cloud: DynamoDB, S3, SQS, Rekognition, AppSync and the Lambda handlers on one machine.
-// The handlers and resolver bundles are the ones the cloud runs; only endpoints, credentials and
-// names differ, and they reach the handlers the way Lambda configures them: environment variables.
-import { randomUUID, X509Certificate } from 'node:crypto';
+// The handlers and resolver bundles are the ones the cloud runs, started from the same manifests (functions/manifest.ts,
+// resolvers/manifest.ts); only endpoints, credentials and names differ, and they reach each handler the way Lambda
+// configures it: the environment of its own instance (local/lambda/). Every service checks who signed a request and
+// refuses what the signer's manifest entry does not allow, as IAM would (local/iam/).
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import { environmentFor, LOG_LEVELS, type SettingValues } from '../functions/commons/config.ts';
+import { consumerOf, FUNCTIONS, QUEUE_TRIGGER_ACTIONS, type FunctionSpec } from '../functions/manifest.ts';
 import {
   DEFAULT_PROCESSING_LEASE_SECONDS,
   DEFAULT_REKOGNITION_TPS,
   maxConcurrencyFor,
   UPLOAD_QUEUE,
   visibilityTimeoutSeconds,
-} from '../functions/commons/upload-queue.ts';
+} from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
@@ -29,6 +33,7 @@ import {
   DEFAULT_PORTS,
   DEFAULT_TTL_SWEEP_SECONDS,
   LOCAL_ACCOUNT_ID,
+  LOCAL_API_ID,
   LOCAL_BUCKET_NAME,
   LOCAL_CREDENTIALS,
   LOCAL_DEAD_LETTER_QUEUE_NAME,
@@ -36,16 +41,22 @@ import {
   LOCAL_STAGE,
   LOCAL_TABLE_NAME,
   LOCAL_UPLOAD_QUEUE_NAME,
+  LOCAL_WEBHOOK_SECRET_NAME,
   loadOrCreateSecrets,
   localCredentials,
   type LocalCloudPorts,
 } from './config.ts';
 import { startCognitoServer, type CognitoServer } from './cognito/server.ts';
 import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
+import { accessControl, type AccessControl, type KeyPair } from './iam/access.ts';
+import { startAwsJsonFront } from './iam/aws-json-front.ts';
+import { rekognitionRule } from './iam/rekognition-rules.ts';
+import { functionRoles, localResourceArns } from './iam/roles.ts';
+import { startLocalLambda, type LocalFunction, type LocalLambda } from './lambda/service.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
 import { type RateLimiter, tokenBucket } from './rekognition/rate-limit.ts';
-import { startRekognitionServer, type RekognitionServer } from './rekognition/server.ts';
+import { startRekognitionServer } from './rekognition/server.ts';
 import { startS3Server, type LocalS3 } from './s3/server.ts';
 import { startEventSourceMapping } from './sqs/event-source.ts';
 import { LocalQueue } from './sqs/queue.ts';
@@ -54,9 +65,11 @@ import { urlHost } from './net.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const FUNCTIONS_DIR = join(REPO_ROOT, 'functions');
+/** What Lambda's Node.js runtime reports itself as (AWS_EXECUTION_ENV), as the stack deploys the functions. */
+const EXECUTION_ENV = 'AWS_Lambda_nodejs24.x';
 const BUNDLES_DIR = join(REPO_ROOT, 'dist', 'resolvers');
 const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
-const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
+const PREAMBLE_PATH = join(REPO_ROOT, 'graphql', 'aws-appsync.graphql');
 /** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
 const WEB_ROOT = join(REPO_ROOT, 'web');
 
@@ -77,19 +90,8 @@ function serveClientConfig(req: IncomingMessage, res: ServerResponse, outputs: A
   return true;
 }
 
-/** The handler the upload queue's event source mapping invokes. */
-const UPLOAD_HANDLER = 'process-upload';
 /** The SenderId of the messages S3 writes to the queue. */
 const S3_SENDER_ID = 'AIDALOCALS3NOTIFICATIONS';
-
-/** Lambda timeouts as infra/constructs/functions.ts deploys them; handlers read them through the context. */
-const TIMEOUTS_SECONDS: Record<string, number> = {
-  'presign-upload': 10,
-  'delete-object': 10,
-  'deliver-callback': 30,
-  'announce-deletion': 30,
-  'process-upload': 60,
-};
 
 export interface LocalCloudOptions {
   /** Where everything persists (DynamoDB, S3 objects, queued events, API key, secrets, certificate). */
@@ -118,6 +120,8 @@ export interface LocalCloudOptions {
   rekognitionTps?: number;
   /** After this, a blob left PROCESSING is taken over (PROCESSING_LEASE_SECONDS). Default 120. */
   processingLeaseSeconds?: number;
+  /** The functions to run: default functions/manifest.ts (a test takes a permission away to see it refused). */
+  functions?: Readonly<Record<string, FunctionSpec>>;
 }
 
 export interface LocalCloud {
@@ -149,8 +153,12 @@ export interface LocalCloud {
   table: string;
   region: string;
   stage: string;
-  /** The key pair the local cloud accepts for SigV4 (IAM callers, S3, ...). */
+  /** The account's own key pair for SigV4 (IAM callers, S3, ...): allowed everything. */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The key pair a function signs with: allowed what its manifest entry declares, no more. */
+  functionCredentials(name: string): KeyPair;
+  /** The environment a function's instances run with. */
+  functionEnvironment(name: string): Record<string, string>;
   /** PEM of the self-signed certificate of the HTTPS/WSS endpoint, to trust it (NODE_EXTRA_CA_CERTS). */
   certificatePath: string;
   /** The ports actually bound. */
@@ -160,56 +168,6 @@ export interface LocalCloud {
   uploadsIdle(): Promise<void>;
   /** Stops every server; the data stays in dataDir. */
   close(): Promise<void>;
-}
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-/** Each cloud imports its own copy of the handler modules: they read the environment when loaded. */
-let cloudInstances = 0;
-/** The handlers' configuration is process.env: one cloud at a time per process. */
-let running = false;
-
-function lambdaContext(name: string, invocationId: string): Context {
-  const functionName = `image-labels-${LOCAL_STAGE}-${name}`;
-  const deadline = Date.now() + (TIMEOUTS_SECONDS[name] ?? 10) * 1000;
-  const unsupported = () => {
-    throw new Error('callback-style completion is not supported: return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: name === UPLOAD_HANDLER ? '512' : '256',
-    awsRequestId: invocationId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${invocationId.replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
-/** The Lambda functions: one handler file each, functions/<name>.ts. */
-async function handlerNames(): Promise<string[]> {
-  return (await readdir(FUNCTIONS_DIR))
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => file.replace(/\.ts$/, ''));
-}
-
-/** Imports every handler file as a fresh module instance (they read process.env when loaded). */
-async function importHandlers(names: readonly string[], instance: number): Promise<Map<string, Handler>> {
-  const handlers = new Map<string, Handler>();
-  await Promise.all(names.map(async (name) => {
-    const url = `${pathToFileURL(join(FUNCTIONS_DIR, `${name}.ts`)).href}?cloud=${instance}`;
-    const module = (await import(/* @vite-ignore */ url)) as { handler?: Handler };
-    if (typeof module.handler !== 'function') {
-      throw new Error(`functions/${name}.ts does not export a handler`);
-    }
-    handlers.set(name, module.handler);
-  }));
-  return handlers;
 }
 
 /** Reuses the certificate kept in the data directory while it has a day left, so it is trusted once. */
@@ -235,28 +193,6 @@ async function tlsMaterial(dataDir: string, logger: Logger): Promise<{ material:
   return { material, certificatePath };
 }
 
-/** Sets process.env for the handlers; returns the undo. */
-function configureEnvironment(values: Record<string, string | undefined>): () => void {
-  const previous = new Map<string, string | undefined>();
-  for (const [name, value] of Object.entries(values)) {
-    previous.set(name, process.env[name]);
-    if (value === undefined) {
-      delete process.env[name];
-    } else {
-      process.env[name] = value;
-    }
-  }
-  return () => {
-    for (const [name, value] of previous) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  };
-}
-
 /** At most one line a second while calls are throttled, instead of one per call; returns the stop. */
 function reportThrottling(quota: RateLimiter, tps: number, logger: Logger): () => Promise<void> {
   let reported = 0;
@@ -276,11 +212,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const ports: LocalCloudPorts = { ...DEFAULT_PORTS, ...options.ports };
   const logs = options.logStream ?? createLogStream({ level: options.quiet ? 'warn' : 'info' });
   const log = logs.logger('local');
-  if (running) {
-    throw new Error('a local cloud is already running in this process (the handlers read process.env): close it first');
-  }
-  running = true;
-  const instance = ++cloudInstances;
+  const functions = options.functions ?? FUNCTIONS;
 
   // Everything started so far, closed in reverse order if a later step fails.
   const closers: Array<() => Promise<void>> = [];
@@ -293,7 +225,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const close of closers.splice(0).reverse()) {
       await close().catch((error: unknown) => log.error('shutdown step failed', { error }));
     }
-    running = false;
   };
 
   try {
@@ -306,26 +237,37 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log.info('generated a user pool and a webhook secret', { file: join(dataDir, 'local-cloud.json') });
     }
 
-    const functionNames = await handlerNames();
-    // Handlers arrive last (they need every endpoint, the GraphQL URL included); S3 events and
-    // resolvers that come earlier wait for them.
-    let handlersLoaded!: (handlers: Map<string, Handler>) => void;
-    let handlersFailed!: (error: unknown) => void;
-    const handlers = new Promise<Map<string, Handler>>((resolvePromise, reject) => {
-      handlersLoaded = resolvePromise;
-      handlersFailed = reject;
+    // Who may do what: the account's own key everything, each function what its manifest entry declares.
+    const arns = localResourceArns({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      bucket: LOCAL_BUCKET_NAME,
+      stage: LOCAL_STAGE,
+      table: LOCAL_TABLE_NAME,
+      uploadQueue: LOCAL_UPLOAD_QUEUE_NAME,
+      apiId: LOCAL_API_ID,
+      webhookSecretName: LOCAL_WEBHOOK_SECRET_NAME,
     });
-    handlers.catch(() => undefined);
-    const invoke = (name: string) => async (event: unknown): Promise<unknown> => {
-      const handler = (await handlers).get(name);
-      if (!handler) {
-        throw new Error(`no handler functions/${name}.ts`);
-      }
-      const invocationId = randomUUID();
-      // Each invocation gets its own copy of the event, as it would over the wire.
-      const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
-      return logs.runAs(`lambda:${name}`, () => handler(payload, lambdaContext(name, invocationId)));
-    };
+    const roles = functionRoles(functions, arns, { accountId: LOCAL_ACCOUNT_ID, stage: LOCAL_STAGE, keySeed: secrets.lambdaKeySeed });
+    const access: AccessControl = accessControl({ accountId: LOCAL_ACCOUNT_ID, administrator: LOCAL_CREDENTIALS, roles: [...roles.values()] });
+    // Lambda refuses to create an event source mapping whose function's role may not consume the queue.
+    const uploadConsumerName = consumerOf('uploadQueue');
+    const consumerKey = roles.get(uploadConsumerName)!.credentials.accessKeyId;
+    const missing = QUEUE_TRIGGER_ACTIONS.filter((action) => !access.decide(consumerKey, action, arns.uploadQueue).allowed);
+    if (missing.length > 0) {
+      throw new Error(
+        `InvalidParameterValueException: The provided execution role does not have permissions to call ${missing.map((action) => action.slice(4)).join(', ')} ` +
+          `on SQS (the event source mapping of ${uploadConsumerName}; functions/manifest.ts)`,
+      );
+    }
+    // The Lambda service starts once every endpoint is known (the GraphQL URL included); an invocation that comes
+    // earlier waits for it. Each function's instance starts on its first invocation.
+    let lambdaStarted!: (service: LocalLambda) => void;
+    const lambdaService = new Promise<LocalLambda>((resolvePromise) => {
+      lambdaStarted = resolvePromise;
+    });
+    const running: { lambda?: LocalLambda } = {};
+    const invoke = (name: string) => async (event: unknown): Promise<unknown> => (await lambdaService).invoke(name, event);
 
     const dynamodbStart = startDynamoDb({
       dataDir,
@@ -333,7 +275,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.dynamodb,
       tableName: LOCAL_TABLE_NAME,
       region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
       credentials: localCredentials(),
+      access,
       ttlSweepSeconds: options.ttlSweepSeconds ?? DEFAULT_TTL_SWEEP_SECONDS,
       logger: logs.logger('dynamodb'),
     });
@@ -362,10 +306,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       credentials: LOCAL_CREDENTIALS,
+      access,
       queues: [uploadQueue, deadLetterQueue],
       logger: logs.logger('sqs'),
     });
-    // Each SDK client is shared by every invocation running in this process: as many sockets as invocations.
+    // Each SDK client of an instance is shared by the invocations it runs side by side: as many sockets as invocations.
     const sdkMaxSockets = Math.max(50, maxConcurrency);
     const s3Start = startS3Server({
       dataDir,
@@ -375,6 +320,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       credentials: LOCAL_CREDENTIALS,
+      access,
       notification: {
         prefix: `${LOCAL_STAGE}/`,
         configurationId: 'ProcessUpload',
@@ -393,9 +339,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => labeller.close());
     // Rekognition reads S3Object images from the local S3, through the SDK like any client.
     let objectReader: S3Client | undefined;
+    // Rekognition answers on a loopback port of its own; clients reach it through a front that checks signatures
+    // and permissions (the caller's rekognition:DetectLabels, and its s3:GetObject on an image in S3).
     const rekognitionStart = startRekognitionServer({
-      host,
-      port: ports.rekognition,
+      host: '127.0.0.1',
+      port: 0,
       labeller,
       limiter: quota,
       getObject: async (bucket, key, version) => {
@@ -412,7 +360,24 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         const object = await objectReader.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version }));
         return object.Body!.transformToByteArray();
       },
-    });
+    }).then((server) =>
+      startAwsJsonFront({
+        host,
+        port: ports.rekognition,
+        region: LOCAL_REGION,
+        service: 'rekognition',
+        upstream: server.url,
+        contentType: 'application/x-amz-json-1.1',
+        access,
+        authorize: rekognitionRule(access),
+        logger: logs.logger('rekognition'),
+      }).then(
+        (front) => ({ server, front }),
+        async (error: unknown) => {
+          await server.close();
+          throw error;
+        },
+      ));
     const tlsStart = tlsMaterial(dataDir, log);
     const cognitoStart = startCognitoServer({
       dataDir,
@@ -435,7 +400,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     if (rekognitionResult.status === 'fulfilled') {
       closers.push(async () => {
-        await rekognitionResult.value.close();
+        await rekognitionResult.value.front.close();
+        await rekognitionResult.value.server.close();
         objectReader?.destroy();
       });
     }
@@ -451,16 +417,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const dynamodb = (dynamodbResult as PromiseFulfilledResult<LocalDynamoDb>).value;
     const s3 = (s3Result as PromiseFulfilledResult<LocalS3>).value;
-    const rekognition = (rekognitionResult as PromiseFulfilledResult<RekognitionServer>).value;
+    const rekognition = (rekognitionResult as PromiseFulfilledResult<Awaited<typeof rekognitionStart>>).value;
     const sqs = (sqsResult as PromiseFulfilledResult<LocalSqs>).value;
     const cognito = (cognitoResult as PromiseFulfilledResult<CognitoServer>).value;
     const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
-    logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognition.url, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
+    const rekognitionEndpoint = rekognition.front.endpoint;
+    logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognitionEndpoint, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
 
     const runtime = createResolverRuntime({
       bundlesDir: BUNDLES_DIR,
       dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
-      lambdas: Object.fromEntries(functionNames.map((name) => [name, invoke(name)])),
+      // The Lambda data sources: the functions AppSync invokes (resolvers/manifest.ts names which).
+      lambdas: Object.fromEntries(
+        Object.entries(functions).filter(([, spec]) => spec.trigger.kind === 'appsync').map(([name]) => [name, invoke(name)]),
+      ),
       logger: logs.logger('resolver'),
       // The API's environment variables (ctx.env), as the stack sets them; http/loopback callbacks are allowed here only.
       environmentVariables: apiEnvironment({
@@ -479,7 +449,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
       additionalAuthModes: ['AWS_IAM'],
       userPool: { userPoolId: cognito.userPoolId, issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientIds: [cognito.clientId] },
-      iam: { ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION },
+      iam: { ...LOCAL_CREDENTIALS, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, access, apiId: LOCAL_API_ID },
       limits: LOCAL_API_LIMITS,
       host,
       port: ports.graphql,
@@ -488,43 +458,66 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       logger: logs.logger('appsync'),
       serveOther: (req, res) => serveClientConfig(req, res, clientConfig.outputs) || serveStatic(WEB_ROOT, req, res),
     });
+    // Closed after the API and the queue's consumer, before the services: the invocations they started finish first.
+    closers.push(async () => running.lambda?.close());
     closers.push(() => appsync.close());
     // Before the S3 server closes: events being sent reach the queue.
     closers.push(() => s3.stopEvents());
 
-    const restoreEnvironment = configureEnvironment({
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
+    // What the stack's settings are here (each function gets those it declares), and what Lambda adds itself.
+    const settings: SettingValues = {
+      stage: LOCAL_STAGE,
+      logLevel: LOG_LEVELS.find((level) => level === process.env.LOG_LEVEL?.toUpperCase()) ?? (options.quiet ? 'WARN' : 'INFO'),
+      tableName: LOCAL_TABLE_NAME,
+      bucketName: LOCAL_BUCKET_NAME,
+      appsyncGraphqlUrl: appsync.graphqlUrl,
+      // No Secrets Manager here: the functions get the value itself.
+      webhookSecret: { kind: 'value', secret: secrets.webhookSecret },
+      callbackAllowHttpLoopback: true,
+      s3ForcePathStyle: true,
+      uploadQueueUrl: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
+      uploadQueueMaxReceiveCount: UPLOAD_QUEUE.maxReceiveCount,
+      processingLeaseSeconds,
+      sdkMaxSockets,
+    };
+    const endpoints = {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_REKOGNITION: rekognition.url,
+      AWS_ENDPOINT_URL_REKOGNITION: rekognitionEndpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-      UPLOAD_QUEUE_URL: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
-      UPLOAD_QUEUE_MAX_RECEIVE_COUNT: String(UPLOAD_QUEUE.maxReceiveCount),
-      PROCESSING_LEASE_SECONDS: String(processingLeaseSeconds),
-      SDK_MAX_SOCKETS: String(sdkMaxSockets),
-      STAGE: LOCAL_STAGE,
-      TABLE_NAME: LOCAL_TABLE_NAME,
-      BUCKET_NAME: LOCAL_BUCKET_NAME,
-      APPSYNC_GRAPHQL_URL: appsync.graphqlUrl,
-      WEBHOOK_SECRET: secrets.webhookSecret,
-      WEBHOOK_SECRET_ARN: undefined,
-      S3_FORCE_PATH_STYLE: 'true',
-      CALLBACK_ALLOW_HTTP_LOOPBACK: 'true',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? (options.quiet ? 'WARN' : 'INFO'),
+    };
+    const localFunctions: LocalFunction[] = Object.entries(functions).map(([name, spec]) => {
+      const functionName = `image-labels-${LOCAL_STAGE}-${name}`;
+      const role = roles.get(name)!;
+      return {
+        name,
+        handlerPath: join(FUNCTIONS_DIR, `${name}.ts`),
+        timeoutSeconds: spec.timeoutSeconds,
+        memoryMb: spec.memoryMb,
+        arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
+        environment: {
+          ...environmentFor(name, spec.settings, settings, 'the local cloud'),
+          ...endpoints,
+          POWERTOOLS_SERVICE_NAME: name,
+          AWS_REGION: LOCAL_REGION,
+          AWS_DEFAULT_REGION: LOCAL_REGION,
+          AWS_ACCESS_KEY_ID: role.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: role.credentials.secretAccessKey,
+          AWS_EXECUTION_ENV: EXECUTION_ENV,
+          AWS_LAMBDA_FUNCTION_NAME: functionName,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+          AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+          // A notice of the developer's own choosing about this Node.js version, not a setting of the function.
+          ...(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED && {
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+          }),
+        },
+      };
     });
-    closers.unshift(async () => restoreEnvironment());
-    // Imported once GraphQL answers: the main thread's CPU goes to the servers first.
-    try {
-      handlersLoaded(await importHandlers(functionNames, instance));
-    } catch (error) {
-      handlersFailed(error);
-      throw error;
-    }
+    const lambda = startLocalLambda({ functions: localFunctions, logs, logger: logs.logger('lambda') });
+    running.lambda = lambda;
+    lambdaStarted(lambda);
     // Lambda's event source mapping, as the stack configures it. Closed first: the invocations it runs finish
     // against live services; messages not received yet stay in the queue for the next start.
     const uploadConsumer = startEventSourceMapping({
@@ -532,7 +525,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       batchSize: UPLOAD_QUEUE.batchSize,
       maxConcurrency,
-      invoke: invoke(UPLOAD_HANDLER) as (event: SQSEvent) => Promise<unknown>,
+      invoke: invoke(uploadConsumerName) as (event: SQSEvent) => Promise<unknown>,
       logger: logs.logger('sqs'),
     });
     closers.push(() => uploadConsumer.close());
@@ -569,7 +562,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       amplifyOutputs: outputs,
       amplifyOutputsPath: options.amplifyOutputsPath,
       s3Endpoint: s3.endpoint,
-      rekognitionEndpoint: rekognition.url,
+      rekognitionEndpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       sqsEndpoint: sqs.endpoint,
       uploadQueueUrl: sqs.queueUrl(LOCAL_UPLOAD_QUEUE_NAME),
@@ -582,6 +575,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       stage: LOCAL_STAGE,
       credentials: localCredentials(),
+      functionCredentials: (name) => ({ ...roles.get(name)!.credentials }),
+      functionEnvironment: (name) => lambda.environmentOf(name),
       certificatePath,
       ports: {
         graphql: boundPort(appsync.graphqlUrl),
@@ -589,7 +584,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         cognito: cognito.port,
         s3: s3.port,
         dynamodb: dynamodb.port,
-        rekognition: boundPort(rekognition.url),
+        rekognition: boundPort(rekognitionEndpoint),
         sqs: sqs.port,
       },
       dataDir,

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
-import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/commons/upload-queue.ts';
+import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE } from '../infra/amplify-outputs.ts';
 import type { LogFormat } from './log.ts';
 
@@ -46,13 +46,18 @@ export const LOCAL_TABLE_NAME = 'image-labels-local-blobs';
 export const LOCAL_BUCKET_NAME = 'image-labels-local-uploads';
 export const LOCAL_UPLOAD_QUEUE_NAME = 'image-labels-local-uploads';
 export const LOCAL_DEAD_LETTER_QUEUE_NAME = 'image-labels-local-upload-dead-letters';
+/** The local API's id, in the ARNs of its fields (a function's appsync:GraphQL permission names one). */
+export const LOCAL_API_ID = 'imagelabelslocal';
+/** The name a Secrets Manager secret would have: the local cloud hands the functions the value itself. */
+export const LOCAL_WEBHOOK_SECRET_NAME = 'image-labels-local-webhook-AbCdEf';
 export const DEFAULT_TTL_SWEEP_SECONDS = 30;
 export const DEFAULT_LABELLER_WORKERS = 1;
 
 /**
- * The one key pair the local cloud accepts for SigV4 (S3, AppSync IAM, DynamoDB, Rekognition).
- * Well known and not secret: anything on this machine may use it, nothing else can reach it
- * (the servers listen on 127.0.0.1 by default).
+ * The account's own key pair: the developer's, and the local cloud's for its plumbing (allowed everything, as an
+ * administrator is). Each function signs with a key of its own instead (local/iam/roles.ts), limited to its manifest
+ * entry. Well known and not secret: anything on this machine may use it, nothing else can reach it (the servers listen
+ * on 127.0.0.1 by default).
  */
 export const LOCAL_CREDENTIALS: { readonly accessKeyId: string; readonly secretAccessKey: string } = {
   accessKeyId: 'LOCALCLOUDACCESSKEY',
@@ -72,6 +77,8 @@ export interface LocalSecrets {
   userPoolClientId: string;
   /** Standard Webhooks signing secret (`whsec_<base64>`) for callbacks. */
   webhookSecret: string;
+  /** The seed of the functions' secret keys (local/iam/roles.ts). */
+  lambdaKeySeed: string;
 }
 
 const SECRETS_FILE = 'local-cloud.json';
@@ -122,9 +129,9 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<LocalSecrets
     userPoolId: text(stored?.userPoolId) ?? newUserPoolId(),
     userPoolClientId: text(stored?.userPoolClientId) ?? newUserPoolClientId(),
     webhookSecret: webhookSecret ?? newWebhookSecret(),
+    lambdaKeySeed: text(stored?.lambdaKeySeed) ?? randomBytes(32).toString('base64url'),
   };
-  const complete = stored !== null && secrets.userPoolId === stored.userPoolId &&
-    secrets.userPoolClientId === stored.userPoolClientId && secrets.webhookSecret === stored.webhookSecret;
+  const complete = stored !== null && (Object.keys(secrets) as Array<keyof LocalSecrets>).every((key) => secrets[key] === stored[key]);
   if (!complete) {
     await mkdir(dataDir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;

@@ -33,6 +33,11 @@ export interface LogStream {
   /** Runs fn with `component` as the owner of whatever it prints to stdout/stderr (see captureConsole). */
   runAs<T>(component: string, fn: () => T): T;
   /**
+   * Writes a line that other code printed (a function instance's stdout): a JSON log line joins the stream as
+   * `component`'s, like captured console output; any other text is an info line of `component`.
+   */
+  forward(component: string, line: string): void;
+  /**
    * Routes what other code prints to process.stdout/stderr through this stream: JSON log lines
    * (the Lambda handlers' Powertools output) get the component of the code that wrote them and
    * are pretty-printed on a terminal; other text passes through unchanged. Returns the undo.
@@ -271,10 +276,23 @@ export function createLogStream(options: LogStreamOptions = {}): LogStream {
     };
   }
 
+  function forward(component: string, line: string): void {
+    if (line.trim() === '') {
+      return;
+    }
+    const rewritten = rewriteForeignLine(line, component);
+    if (rewritten === null) {
+      write({ time: new Date(), level: 'info', component, message: line, fields: {} });
+    } else if (rewritten !== '') {
+      emit(rewritten);
+    }
+  }
+
   return {
     format,
     logger,
     runAs: <T>(component: string, fn: () => T): T => owner.run(component, fn),
+    forward,
     captureConsole,
   };
 }

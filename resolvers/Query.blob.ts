@@ -12,6 +12,6 @@ export function request(ctx: Context<QueryBlobArgs>): DynamoDBGetItemRequest {
 
 /** null for unknown ids, for records that are not blobs, and for another user's blob: all three read the same. */
 export function response(ctx: Context<QueryBlobArgs, object, undefined, undefined, BlobRecord | null>): Blob | null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return canRead(callerOf(ctx.identity), ctx.result) ? toBlob(ctx.result, nowIso()) : null;
 }

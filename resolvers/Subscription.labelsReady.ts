@@ -15,7 +15,7 @@ export function request(ctx: Context<SubscriptionLabelsReadyArgs>): DynamoDBGetI
  * other blob's events away from this subscriber.
  */
 export function response(ctx: Context<SubscriptionLabelsReadyArgs, object, undefined, undefined, BlobRecord | null>): Blob | null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   if (!canRead(callerOf(ctx.identity), ctx.result)) {
     util.unauthorized();
   }

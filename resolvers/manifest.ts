@@ -1,17 +1,28 @@
 // Which code resolves which field, through which data source.
 // Read by the CDK stack (infra/) and by the local AppSync (local/appsync/): one list, two clouds.
 // `code` names a file under resolvers/ without extension; its bundle is dist/resolvers/<code>.js.
+// A Lambda data source names a function of functions/manifest.ts (the build checks that it exists there); a DynamoDB
+// data source says what the resolvers do with its table, and its role may do exactly that.
+import type { Permission } from '../domain/resources.ts';
 
 export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
 
 export type DataSourceSpec =
-  | { kind: 'DYNAMODB'; table: 'blobs' }
+  | { kind: 'DYNAMODB'; table: 'blobs'; permissions: readonly Permission[] }
   /** `handler` is the file name under functions/ without extension; it exports `handler`. */
   | { kind: 'LAMBDA'; handler: string }
   | { kind: 'NONE' };
 
 export const dataSources: Record<DataSourceName, DataSourceSpec> = {
-  blobsTable: { kind: 'DYNAMODB', table: 'blobs' },
+  blobsTable: {
+    kind: 'DYNAMODB',
+    table: 'blobs',
+    permissions: [
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'], resource: 'blobsTable' },
+      // Query.blobs lists an owner's blobs through the owner index, never with a Scan.
+      { actions: ['dynamodb:Query'], resource: 'blobsByOwnerIndex' },
+    ],
+  },
   presignUpload: { kind: 'LAMBDA', handler: 'presign-upload' },
   deleteObject: { kind: 'LAMBDA', handler: 'delete-object' },
   announceDeletion: { kind: 'LAMBDA', handler: 'announce-deletion' },
@@ -29,68 +40,49 @@ export type ResolverSpec =
   | { typeName: string; fieldName: string; kind: 'UNIT'; code: string; dataSource: DataSourceName }
   | { typeName: string; fieldName: string; kind: 'PIPELINE'; code: string; steps: PipelineStep[] };
 
+/** A unit resolver: resolvers/<Type>.<field>.ts. */
+function unit(typeName: string, fieldName: string, dataSource: DataSourceName): ResolverSpec {
+  return { typeName, fieldName, kind: 'UNIT', code: `${typeName}.${fieldName}`, dataSource };
+}
+
+/** A pipeline resolver: resolvers/<Type>.<field>/index.ts, then its steps in order, [function name, file, data source]. */
+function pipeline(typeName: string, fieldName: string, steps: Array<[name: string, file: string, dataSource: DataSourceName]>): ResolverSpec {
+  const folder = `${typeName}.${fieldName}`;
+  return {
+    typeName,
+    fieldName,
+    kind: 'PIPELINE',
+    code: `${folder}/index`,
+    steps: steps.map(([name, file, dataSource]) => ({ name, code: `${folder}/${file}`, dataSource })),
+  };
+}
+
 export const resolvers: ResolverSpec[] = [
-  { typeName: 'Query', fieldName: 'blob', kind: 'UNIT', code: 'Query.blob', dataSource: 'blobsTable' },
-  {
-    typeName: 'Query',
-    fieldName: 'blobs',
-    kind: 'PIPELINE',
-    code: 'Query.blobs/index',
-    steps: [
-      { name: 'queryOwnerIndex', code: 'Query.blobs/1-query-owner-index', dataSource: 'blobsTable' },
-      { name: 'readBlobs', code: 'Query.blobs/2-read-blobs', dataSource: 'blobsTable' },
-    ],
-  },
-  {
-    typeName: 'Mutation',
-    fieldName: 'createBlob',
-    kind: 'PIPELINE',
-    code: 'Mutation.createBlob/index',
-    steps: [
-      { name: 'validateCreateInput', code: 'Mutation.createBlob/1-validate-input', dataSource: 'none' },
-      { name: 'findIdempotencyClaim', code: 'Mutation.createBlob/2-find-idempotency-claim', dataSource: 'blobsTable' },
-      { name: 'countUpload', code: 'Mutation.createBlob/3-count-upload', dataSource: 'blobsTable' },
-      { name: 'claimIdempotencyKey', code: 'Mutation.createBlob/4-claim-idempotency-key', dataSource: 'blobsTable' },
-      { name: 'putBlob', code: 'Mutation.createBlob/5-put-blob', dataSource: 'blobsTable' },
-      { name: 'presignUpload', code: 'Mutation.createBlob/6-presign-upload', dataSource: 'presignUpload' },
-    ],
-  },
-  {
-    typeName: 'Mutation',
-    fieldName: 'deleteBlob',
-    kind: 'PIPELINE',
-    code: 'Mutation.deleteBlob/index',
-    steps: [
-      { name: 'readOwnBlob', code: 'Mutation.deleteBlob/1-read-blob', dataSource: 'blobsTable' },
-      { name: 'deleteUploadedObject', code: 'Mutation.deleteBlob/2-delete-object', dataSource: 'deleteObject' },
-      { name: 'deleteBlobRecord', code: 'Mutation.deleteBlob/3-delete-record', dataSource: 'blobsTable' },
-      { name: 'announceDeletion', code: 'Mutation.deleteBlob/4-announce-deletion', dataSource: 'announceDeletion' },
-    ],
-  },
-  {
-    typeName: 'Mutation',
-    fieldName: 'redeliverCallback',
-    kind: 'PIPELINE',
-    code: 'Mutation.redeliverCallback/index',
-    // The typed errors (NotFound, NoCallback, NotReady) are raised by the first step: AppSync reports every
-    // error a Lambda data source throws as `Lambda:Unhandled`, so a function cannot choose the errorType.
-    steps: [
-      { name: 'checkCallbackReady', code: 'Mutation.redeliverCallback/1-check-blob', dataSource: 'blobsTable' },
-      { name: 'deliverCallback', code: 'Mutation.redeliverCallback/2-deliver-callback', dataSource: 'deliverCallback' },
-    ],
-  },
-  {
-    typeName: 'Mutation',
-    fieldName: 'publishBlobResult',
-    kind: 'UNIT',
-    code: 'Mutation.publishBlobResult',
-    dataSource: 'none',
-  },
-  {
-    typeName: 'Subscription',
-    fieldName: 'labelsReady',
-    kind: 'UNIT',
-    code: 'Subscription.labelsReady',
-    dataSource: 'blobsTable',
-  },
+  unit('Query', 'blob', 'blobsTable'),
+  pipeline('Query', 'blobs', [
+    ['queryOwnerIndex', '1-query-owner-index', 'blobsTable'],
+    ['readBlobs', '2-read-blobs', 'blobsTable'],
+  ]),
+  pipeline('Mutation', 'createBlob', [
+    ['validateCreateInput', '1-validate-input', 'none'],
+    ['findIdempotencyClaim', '2-find-idempotency-claim', 'blobsTable'],
+    ['countUpload', '3-count-upload', 'blobsTable'],
+    ['claimIdempotencyKey', '4-claim-idempotency-key', 'blobsTable'],
+    ['putBlob', '5-put-blob', 'blobsTable'],
+    ['presignUpload', '6-presign-upload', 'presignUpload'],
+  ]),
+  pipeline('Mutation', 'deleteBlob', [
+    ['readOwnBlob', '1-read-blob', 'blobsTable'],
+    ['deleteUploadedObject', '2-delete-object', 'deleteObject'],
+    ['deleteBlobRecord', '3-delete-record', 'blobsTable'],
+    ['announceDeletion', '4-announce-deletion', 'announceDeletion'],
+  ]),
+  // The typed errors (NotFound, NoCallback, NotReady) are raised by the first step: AppSync reports every error a
+  // Lambda data source throws as `Lambda:Unhandled`, so a function cannot choose the errorType.
+  pipeline('Mutation', 'redeliverCallback', [
+    ['checkCallbackReady', '1-check-blob', 'blobsTable'],
+    ['deliverCallback', '2-deliver-callback', 'deliverCallback'],
+  ]),
+  unit('Mutation', 'publishBlobResult', 'none'),
+  unit('Subscription', 'labelsReady', 'blobsTable'),
 ];

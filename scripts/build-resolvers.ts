@@ -2,14 +2,14 @@
 // module (dist/resolvers/<code>.js), then refuses the build when:
 // - a manifest field is not in schema.graphql, or a resolver file is not in the manifest;
 // - a bundle does not parse, does not export `request` and `response`, or is over AppSync's size limit;
-// - a bundle uses what the APPSYNC_JS runtime does not support (local/appsync/runtime/code-check.ts: it reads
+// - a bundle uses what the APPSYNC_JS runtime does not support (scripts/appsync-js-check.ts, which the local runtime also applies: it reads
 //   the bundled bytes that AppSync will actually run, without type information).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildSchema, isObjectType } from 'graphql';
-import { appsyncJsViolations } from '../local/appsync/runtime/code-check.ts';
+import { appsyncJsViolations } from './appsync-js-check.ts';
 import { resolvers, type ResolverSpec } from '../resolvers/manifest.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +33,7 @@ function fail(problems: string[]): never {
 }
 
 function checkManifestAgainstSchema(): string[] {
-  const sdl = ['local/appsync/aws-preamble.graphql', 'schema.graphql'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+  const sdl = ['graphql/aws-appsync.graphql', 'schema.graphql'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
   const schema = buildSchema(sdl);
   const problems: string[] = [];
   for (const spec of resolvers) {

@@ -1,5 +1,5 @@
-// `npm run build`: generates the GraphQL types and bundles the resolvers, each only when its inputs
-// changed since the last build (content hashes kept in dist/.build-stamps.json), so that
+// `npm run build`: generates the GraphQL types, bundles the resolvers and checks the functions against their
+// manifest (scripts/check-functions.ts), each only when its inputs changed since the last build (content hashes kept in dist/.build-stamps.json), so that
 // `npm start` does not pay for a build it already has. `--force` rebuilds everything.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stampsFile = path.join(root, 'dist', '.build-stamps.json');
 
-interface Step {
+export interface Step {
   name: string;
   /** Files and folders whose content decides the output. */
   inputs: string[];
@@ -19,18 +19,24 @@ interface Step {
   command: string[];
 }
 
-const steps: Step[] = [
+export const BUILD_STEPS: Step[] = [
   {
     name: 'codegen',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'codegen.ts', 'package-lock.json'],
-    outputs: ['generated/graphql.ts'],
+    inputs: ['schema.graphql', 'graphql', 'codegen.ts', 'scripts/codegen-document-text.cjs', 'package-lock.json'],
+    outputs: ['generated/graphql.ts', 'generated/operations.ts', 'generated/documents.ts', 'web/generated/documents.js'],
     command: [path.join(root, 'node_modules', '.bin', 'graphql-codegen'), '--config', 'codegen.ts'],
   },
   {
     name: 'resolvers',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'local/appsync/runtime/code-check.ts', 'package-lock.json'],
+    inputs: ['schema.graphql', 'graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'scripts/appsync-js-check.ts', 'package-lock.json'],
     outputs: ['dist/resolvers'],
     command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
+  },
+  {
+    name: 'functions',
+    inputs: ['functions', 'resolvers/manifest.ts', 'domain', 'generated', 'scripts/check-functions.ts', 'tsconfig.json', 'package-lock.json'],
+    outputs: [],
+    command: [process.execPath, '--import', 'tsx', 'scripts/check-functions.ts'],
   },
 ];
 
@@ -59,23 +65,28 @@ function readStamps(): Record<string, string> {
   }
 }
 
-const force = process.argv.includes('--force');
-const stamps = readStamps();
-for (const step of steps) {
-  const hash = hashOf(step.inputs);
-  const built = step.outputs.every((output) => existsSync(path.join(root, output)));
-  if (!force && built && stamps[step.name] === hash) {
-    console.log(`build: ${step.name} up to date`);
-    continue;
+function build(force: boolean): void {
+  const stamps = readStamps();
+  for (const step of BUILD_STEPS) {
+    const hash = hashOf(step.inputs);
+    const built = step.outputs.every((output) => existsSync(path.join(root, output)));
+    if (!force && built && stamps[step.name] === hash) {
+      console.log(`build: ${step.name} up to date`);
+      continue;
+    }
+    const [command, ...args] = step.command;
+    const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) {
+      console.error(`build: ${step.name} failed`);
+      process.exit(result.status ?? 1);
+    }
+    // Hash again: codegen writes an input of the next step.
+    stamps[step.name] = hashOf(step.inputs);
+    mkdirSync(path.dirname(stampsFile), { recursive: true });
+    writeFileSync(stampsFile, JSON.stringify(stamps, null, 2) + '\n');
   }
-  const [command, ...args] = step.command;
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error(`build: ${step.name} failed`);
-    process.exit(result.status ?? 1);
-  }
-  // Hash again: codegen writes an input of the next step.
-  stamps[step.name] = hashOf(step.inputs);
-  mkdirSync(path.dirname(stampsFile), { recursive: true });
-  writeFileSync(stampsFile, JSON.stringify(stamps, null, 2) + '\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  build(process.argv.includes('--force'));
 }

@@ -1,17 +1,18 @@
 // Bundles every Lambda handler (functions/*.ts) the way it ships — esbuild, ESM, minified, tree-shaken,
-// platform node, target node22 — and reports the sizes three ways:
+// platform node, target node24 — and reports the sizes three ways:
 //   - "bundled": the AWS SDK inside the bundle (the version we test is the version that runs);
 //   - "deployed": the same, less the credential providers Lambda never reaches (the SDK imports them only when
 //     the environment credentials are missing): exactly what infra/constructs/functions.ts deploys;
 //   - "sdkExternal": @aws-sdk/* left to the Node.js 22 runtime, which ships SDK v3 (CDK NodejsFunction's default).
 // Each bundle is then imported once (with a placeholder environment) to prove it loads.
 // Writes bench/results/bundles.json. Usage: tsx scripts/measure-bundles.ts [--no-load-check]
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { PresignUploadRequest } from '../domain/lambda-payloads.ts';
+import { FUNCTION_NAMES } from '../functions/manifest.ts';
 import { UNUSED_CREDENTIAL_PROVIDERS } from '../infra/constructs/functions.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,12 +46,9 @@ interface FunctionSizes {
   loads: boolean | null;
 }
 
+/** The handler files of functions/manifest.ts. */
 async function handlers(): Promise<string[]> {
-  const entries = await readdir(join(ROOT, 'functions'), { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => join(ROOT, 'functions', entry.name))
-    .sort();
+  return FUNCTION_NAMES.map((name) => join(ROOT, 'functions', `${name}.ts`)).sort();
 }
 
 async function bundle(entry: string, variant: Variant): Promise<{ file: string; size: VariantSize }> {
@@ -62,7 +60,7 @@ async function bundle(entry: string, variant: Variant): Promise<{ file: string; 
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     minify: true,
     treeShaking: true,
     sourcemap: 'linked',
@@ -174,7 +172,7 @@ async function main(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     esbuild: esbuild.version,
-    options: { format: 'esm', platform: 'node', target: 'node22', minify: true, treeShaking: true, sourcemap: 'linked, in a separate .map file (not counted)' },
+    options: { format: 'esm', platform: 'node', target: 'node24', minify: true, treeShaking: true, sourcemap: 'linked, in a separate .map file (not counted)' },
     targetBytes: TARGET_BYTES,
     functions: results,
   };

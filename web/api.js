@@ -4,41 +4,37 @@
 // as `Authorization`; a token the API refuses (HTTP 401, or an UnauthorizedException on the socket) is refreshed
 // once and the request sent again.
 import { ApiError, errorMessage } from './errors.js';
+import { BLOB_FIELDS } from './generated/documents.js';
 
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 300_000;
 
-// Every Blob field: the processing function publishes them all, so a subscriber may select them all.
-const BLOB_FIELDS = `
-  id status contentType size minConfidence maxLabels
-  labels {
-    name confidence parents aliases categories
-    instances { confidence boundingBox { left top width height } }
-  }
-  error { code message retryable }
-  callback { url status attempts lastAttemptAt lastError deliveredAt }
-  createdAt updatedAt uploadExpiresAt labelledAt`;
+// Every Blob field (graphql/blob-fields.graphql): the processing function publishes them all, so a subscriber may
+// select them all. Each document below spreads the fragment and carries its text.
+const BLOB = '...BlobFields';
+/** @param {string} document */
+const withBlobFields = (document) => `${document}\n${BLOB_FIELDS}`;
 
 /** @type {Operation<{ createBlob: { blob: ApiBlob, upload: Upload } }>} */
 export const CREATE_BLOB = {
-  query: `mutation CreateBlob($input: CreateBlobInput!) {
+  query: withBlobFields(`mutation CreateBlob($input: CreateBlobInput!) {
     createBlob(input: $input) {
-      blob { ${BLOB_FIELDS} }
+      blob { ${BLOB} }
       upload { url method headers expiresAt }
     }
-  }`,
+  }`),
 };
 /** @type {Operation<{ labelsReady: ApiBlob | null }>} */
-export const LABELS_READY = { query: `subscription LabelsReady($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }` };
+export const LABELS_READY = { query: withBlobFields(`subscription LabelsReady($id: ID!) { labelsReady(id: $id) { ${BLOB} } }`) };
 /** @type {Operation<{ blob: ApiBlob | null }>} */
-export const GET_BLOB = { query: `query Blob($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }` };
+export const GET_BLOB = { query: withBlobFields(`query Blob($id: ID!) { blob(id: $id) { ${BLOB} } }`) };
 /** @type {Operation<{ blobs: { items: ApiBlob[], nextToken: string | null } }>} */
-export const LIST_BLOBS = { query: `query Blobs($limit: Int) { blobs(limit: $limit) { items { ${BLOB_FIELDS} } nextToken } }` };
+export const LIST_BLOBS = { query: withBlobFields(`query Blobs($limit: Int) { blobs(limit: $limit) { items { ${BLOB} } nextToken } }`) };
 /** @type {Operation<{ deleteBlob: { id: string, status: string } | null }>} */
 export const DELETE_BLOB = { query: `mutation DeleteBlob($id: ID!) { deleteBlob(id: $id) { id status } }` };
 /** @type {Operation<{ redeliverCallback: ApiBlob | null }>} */
 export const REDELIVER_CALLBACK = {
-  query: `mutation RedeliverCallback($id: ID!) { redeliverCallback(id: $id) { ${BLOB_FIELDS} } }`,
+  query: withBlobFields(`mutation RedeliverCallback($id: ID!) { redeliverCallback(id: $id) { ${BLOB} } }`),
 };
 
 /**

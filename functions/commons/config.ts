@@ -1,8 +1,10 @@
-// Configuration of the Lambda functions: read from the environment and validated once, at module load.
-// Each handler names the settings it cannot work without; everything else has a default.
-// A bad or missing value stops the function at start-up with one message that lists every problem.
-// SDK endpoints are not here: the SDK reads AWS_ENDPOINT_URL_S3 / _DYNAMODB / _REKOGNITION / _SQS and AWS_REGION itself.
-import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from './upload-queue.ts';
+// The settings of the Lambda functions: each one's environment variables, purpose and default, declared once.
+// A function names the settings it reads in functions/manifest.ts; loadConfig reads and checks exactly those at
+// module load (a setting it did not declare is not in the type it gets back), and the stack and the local cloud
+// set exactly those variables (environmentFor). A bad or missing value stops the function at start-up with one
+// message that lists every problem.
+// SDK endpoints are not settings: the SDK reads AWS_ENDPOINT_URL_S3 / _DYNAMODB / _REKOGNITION / _SQS itself.
+import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from '../queue/upload-queue.ts';
 
 export type LogLevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
 
@@ -34,13 +36,77 @@ export interface Config {
   logLevel: LogLevelName;
 }
 
-/** Settings without a sensible default: a handler lists the ones it needs. */
-export type RequiredSetting = 'tableName' | 'bucketName' | 'appsyncGraphqlUrl' | 'region' | 'webhookSecret' | 'uploadQueueUrl';
+export type SettingName = keyof Config;
 
-/** The configuration a handler sees: what it required is guaranteed present. */
-export type ConfigFor<K extends RequiredSetting> = Omit<Config, RequiredSetting> & Pick<Config, K>;
+/** The values a deployment gives the settings it knows; the others keep their defaults. */
+export type SettingValues = { [K in SettingName]?: Config[K] };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface SettingSpec<T> {
+  /** The environment variables that carry it (one, or alternatives). */
+  variables: readonly string[];
+  purpose: string;
+  /** Without a default, a function that declares the setting cannot start without it. */
+  required: boolean;
+  /** Set by the Lambda runtime itself (AWS_REGION), never by the stack. */
+  setByRuntime?: boolean;
+  /** Reads the value; undefined when absent (a default applies, or it is missing). */
+  read(reader: Reader): T | undefined;
+  write(value: T): Record<string, string>;
+}
+
+export const LOG_LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+
+export const SETTINGS: { readonly [K in SettingName]: SettingSpec<Config[K]> } = {
+  stage: text('STAGE', 'the prefix of object keys: {stage}/{id}', {
+    fallback: 'dev',
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    expected: 'letters, digits, - or _ (it prefixes object keys)',
+  }),
+  tableName: text('TABLE_NAME', 'the DynamoDB table of blobs'),
+  bucketName: text('BUCKET_NAME', 'the S3 bucket of uploads'),
+  appsyncGraphqlUrl: url('APPSYNC_GRAPHQL_URL', 'the GraphQL endpoint the results are published to'),
+  region: {
+    ...text('AWS_REGION', 'the AWS region (the Lambda runtime sets it)', { pattern: /^[a-z0-9-]{2,32}$/, expected: 'an AWS region such as eu-west-1' }),
+    setByRuntime: true,
+  },
+  webhookSecret: {
+    variables: ['WEBHOOK_SECRET', 'WEBHOOK_SECRET_ARN'],
+    purpose: 'the Standard Webhooks signing secret, whsec_<base64>, or the ARN of a Secrets Manager secret holding it',
+    required: true,
+    read: (reader) => reader.webhookSecret(),
+    write: (source): Record<string, string> => (source.kind === 'value' ? { WEBHOOK_SECRET: source.secret } : { WEBHOOK_SECRET_ARN: source.arn }),
+  },
+  callbackAllowHttpLoopback: flag('CALLBACK_ALLOW_HTTP_LOOPBACK', 'allow http:// and loopback callback targets (local development only)'),
+  callbackMaxAttempts: integer('CALLBACK_MAX_ATTEMPTS', 'webhook attempts per delivery', 5, 1, 20),
+  callbackTimeoutMs: integer('CALLBACK_TIMEOUT_MS', 'milliseconds per webhook attempt', 5000, 100, 60_000),
+  s3ForcePathStyle: flag('S3_FORCE_PATH_STYLE', 'path-style S3 URLs (the local S3)'),
+  processingLeaseSeconds: integer(
+    'PROCESSING_LEASE_SECONDS',
+    'after this, a redelivered upload takes over a blob left in PROCESSING',
+    DEFAULT_PROCESSING_LEASE_SECONDS,
+    10,
+    900,
+  ),
+  uploadQueueUrl: url('UPLOAD_QUEUE_URL', 'the SQS queue of upload events'),
+  uploadQueueMaxReceiveCount: integer(
+    'UPLOAD_QUEUE_MAX_RECEIVE_COUNT',
+    "the upload queue's maxReceiveCount: on that receive a failing dependency ends the blob FAILED",
+    UPLOAD_QUEUE.maxReceiveCount,
+    1,
+    1000,
+  ),
+  // The SDK's own default: a Lambda instance runs one invocation at a time.
+  sdkMaxSockets: integer('SDK_MAX_SOCKETS', 'sockets per AWS SDK client', 50, 1, 10_000),
+  logLevel: {
+    variables: ['LOG_LEVEL'],
+    purpose: 'the level of the function logs',
+    required: false,
+    read: (reader) => reader.logLevel('LOG_LEVEL') ?? 'INFO',
+    write: (level) => ({ LOG_LEVEL: level }),
+  },
+};
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -52,69 +118,105 @@ export class ConfigError extends Error {
   }
 }
 
-const VARIABLE_OF: Record<RequiredSetting, string> = {
-  tableName: 'TABLE_NAME',
-  bucketName: 'BUCKET_NAME',
-  appsyncGraphqlUrl: 'APPSYNC_GRAPHQL_URL',
-  region: 'AWS_REGION',
-  webhookSecret: 'WEBHOOK_SECRET or WEBHOOK_SECRET_ARN',
-  uploadQueueUrl: 'UPLOAD_QUEUE_URL',
-};
+/** The variables of a setting, as messages name them: `WEBHOOK_SECRET or WEBHOOK_SECRET_ARN`. */
+export function variablesOf(name: SettingName): string {
+  return SETTINGS[name].variables.join(' or ');
+}
 
-const PURPOSE_OF: Record<RequiredSetting, string> = {
-  tableName: 'the DynamoDB table of blobs',
-  bucketName: 'the S3 bucket of uploads',
-  appsyncGraphqlUrl: 'the GraphQL endpoint the results are published to',
-  region: 'the AWS region (the Lambda runtime sets it)',
-  webhookSecret: 'the Standard Webhooks signing secret, whsec_<base64>, or the ARN of a Secrets Manager secret holding it',
-  uploadQueueUrl: 'the SQS queue of upload events',
-};
-
-const LOG_LEVELS: readonly LogLevelName[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
-
-/** Reads and checks the environment; throws ConfigError listing every missing or invalid variable. */
-export function loadConfig<K extends RequiredSetting>(env: Environment, required: readonly K[]): ConfigFor<K> {
+/**
+ * Reads and checks the settings a function declared (functions/manifest.ts); throws ConfigError listing every
+ * missing or invalid variable. The result holds those settings only.
+ */
+export function loadConfig<S extends SettingName>(env: Environment, settings: readonly S[]): Pick<Config, S> {
   const problems: string[] = [];
-  const read = new Reader(env, problems);
-
-  const stage = read.text('STAGE', 'dev', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - or _ (it prefixes object keys)');
-  const tableName = read.optionalText('TABLE_NAME');
-  const bucketName = read.optionalText('BUCKET_NAME');
-  const appsyncGraphqlUrl = read.optionalUrl('APPSYNC_GRAPHQL_URL');
-  const region = read.text('AWS_REGION', '', /^[a-z0-9-]{2,32}$/, 'an AWS region such as eu-west-1') || undefined;
-  const webhookSecret = read.webhookSecret();
-  const config = {
-    stage,
-    tableName,
-    bucketName,
-    appsyncGraphqlUrl,
-    region,
-    webhookSecret,
-    callbackAllowHttpLoopback: read.flag('CALLBACK_ALLOW_HTTP_LOOPBACK'),
-    callbackMaxAttempts: read.integer('CALLBACK_MAX_ATTEMPTS', 5, 1, 20),
-    callbackTimeoutMs: read.integer('CALLBACK_TIMEOUT_MS', 5000, 100, 60_000),
-    s3ForcePathStyle: read.flag('S3_FORCE_PATH_STYLE'),
-    processingLeaseSeconds: read.integer('PROCESSING_LEASE_SECONDS', DEFAULT_PROCESSING_LEASE_SECONDS, 10, 900),
-    uploadQueueUrl: read.optionalUrl('UPLOAD_QUEUE_URL'),
-    uploadQueueMaxReceiveCount: read.integer('UPLOAD_QUEUE_MAX_RECEIVE_COUNT', UPLOAD_QUEUE.maxReceiveCount, 1, 1000),
-    // The SDK's own default: a Lambda instance runs one invocation at a time.
-    sdkMaxSockets: read.integer('SDK_MAX_SOCKETS', 50, 1, 10_000),
-    logLevel: read.logLevel('LOG_LEVEL', 'INFO'),
-  };
-
-  for (const setting of required) {
-    if (config[setting] === undefined && !read.reported(VARIABLE_OF[setting])) {
-      problems.push(`${VARIABLE_OF[setting]} is missing: ${PURPOSE_OF[setting]}`);
+  const reader = new Reader(env, problems);
+  const config: Partial<Config> = {};
+  for (const name of new Set(settings)) {
+    const spec: SettingSpec<Config[S]> = SETTINGS[name];
+    const value = spec.read(reader);
+    if (value === undefined && !spec.variables.some((variable) => reader.reported(variable))) {
+      problems.push(`${variablesOf(name)} is missing: ${spec.purpose}`);
     }
+    assign(config, name, value);
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  // Every required setting was checked above; the optional ones stay possibly undefined in the type.
-  return config as ConfigFor<K>;
+  // Every declared setting was read above: present, or reported.
+  return config as Pick<Config, S>;
 }
 
-class Reader {
+/**
+ * The environment variables of a function that declares `settings`, from the values a deployment knows. Settings
+ * the Lambda runtime sets are left to it; one without a value keeps its default, and a required one without a value
+ * is an error naming `who` (the stack or the local cloud) and the function.
+ */
+export function environmentFor(
+  functionName: string,
+  settings: readonly SettingName[],
+  values: SettingValues,
+  who: string,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const name of settings) {
+    const spec: SettingSpec<unknown> = SETTINGS[name] as SettingSpec<unknown>;
+    const value = values[name];
+    if (spec.setByRuntime) {
+      continue;
+    }
+    if (value === undefined) {
+      if (spec.required) {
+        throw new Error(`${functionName} declares the setting ${name} (${variablesOf(name)}), which ${who} gives no value`);
+      }
+      continue;
+    }
+    Object.assign(environment, spec.write(value));
+  }
+  return environment;
+}
+
+function assign<K extends SettingName>(config: Partial<Config>, name: K, value: Config[K] | undefined): void {
+  if (value !== undefined) {
+    config[name] = value;
+  }
+}
+
+function text(variable: string, purpose: string, options: { fallback?: string; pattern?: RegExp; expected?: string } = {}): SettingSpec<string> {
+  return {
+    variables: [variable],
+    purpose,
+    required: options.fallback === undefined,
+    read: (reader) => reader.text(variable, options.pattern, options.expected) ?? options.fallback,
+    write: (value) => ({ [variable]: value }),
+  };
+}
+
+function url(variable: string, purpose: string): SettingSpec<string> {
+  return { variables: [variable], purpose, required: true, read: (reader) => reader.url(variable), write: (value) => ({ [variable]: value }) };
+}
+
+function integer(variable: string, purpose: string, fallback: number, min: number, max: number): SettingSpec<number> {
+  return {
+    variables: [variable],
+    purpose,
+    required: false,
+    read: (reader) => reader.integer(variable, min, max) ?? fallback,
+    write: (value) => ({ [variable]: String(value) }),
+  };
+}
+
+function flag(variable: string, purpose: string): SettingSpec<boolean> {
+  return {
+    variables: [variable],
+    purpose,
+    required: false,
+    read: (reader) => reader.flag(variable) ?? false,
+    write: (value) => ({ [variable]: value ? 'true' : 'false' }),
+  };
+}
+
+/** Reads variables, recording a problem for each invalid one (then answering undefined, or nothing usable). */
+export class Reader {
   private readonly invalid = new Set<string>();
 
   constructor(
@@ -131,71 +233,53 @@ class Reader {
     return raw === undefined || raw === '' ? undefined : raw;
   }
 
-  private problem(name: string, message: string): void {
+  private problem(name: string, message: string): undefined {
     this.invalid.add(name);
     this.problems.push(`${name} ${message}`);
+    return undefined;
   }
 
-  text(name: string, fallback: string, pattern: RegExp, expected: string): string {
+  text(name: string, pattern?: RegExp, expected?: string): string | undefined {
     const raw = this.value(name);
-    if (raw === undefined) {
-      return fallback;
-    }
-    if (!pattern.test(raw)) {
-      this.problem(name, `must be ${expected}, got ${JSON.stringify(raw)}`);
+    if (raw !== undefined && pattern && !pattern.test(raw)) {
+      return this.problem(name, `must be ${expected}, got ${JSON.stringify(raw)}`);
     }
     return raw;
   }
 
-  optionalText(name: string): string | undefined {
-    return this.value(name);
+  url(name: string): string | undefined {
+    const raw = this.value(name);
+    if (raw !== undefined && (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol))) {
+      return this.problem(name, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
+    }
+    return raw;
   }
 
-  optionalUrl(name: string): string | undefined {
+  integer(name: string, min: number, max: number): number | undefined {
     const raw = this.value(name);
     if (raw === undefined) {
       return undefined;
     }
-    if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
-      this.problem(name, `must be an http(s) URL, got ${JSON.stringify(raw)}`);
-    }
-    return raw;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.value(name);
-    if (raw === undefined) {
-      return fallback;
-    }
     const parsed = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      this.problem(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-      return fallback;
+      return this.problem(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     }
     return parsed;
   }
 
-  flag(name: string): boolean {
+  flag(name: string): boolean | undefined {
     const raw = this.value(name)?.toLowerCase();
-    if (raw === undefined || raw === 'false') {
-      return false;
+    if (raw === undefined || raw === 'true' || raw === 'false') {
+      return raw === undefined ? undefined : raw === 'true';
     }
-    if (raw === 'true') {
-      return true;
-    }
-    this.problem(name, `must be "true" or "false", got ${JSON.stringify(this.env[name])}`);
-    return false;
+    return this.problem(name, `must be "true" or "false", got ${JSON.stringify(this.env[name])}`);
   }
 
-  logLevel(name: string, fallback: LogLevelName): LogLevelName {
+  logLevel(name: string): LogLevelName | undefined {
     const raw = this.value(name)?.toUpperCase();
-    if (raw === undefined) {
-      return fallback;
-    }
     const level = LOG_LEVELS.find((candidate) => candidate === raw);
-    if (level === undefined) {
-      this.problem(name, `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(this.env[name])}`);
-      return fallback;
+    if (raw !== undefined && level === undefined) {
+      return this.problem(name, `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(this.env[name])}`);
     }
     return level;
   }
@@ -203,28 +287,19 @@ class Reader {
   webhookSecret(): WebhookSecretSource | undefined {
     const secret = this.value('WEBHOOK_SECRET');
     const arn = this.value('WEBHOOK_SECRET_ARN');
-    const names = 'WEBHOOK_SECRET or WEBHOOK_SECRET_ARN';
     if (secret !== undefined && arn !== undefined) {
-      this.invalid.add(names);
-      this.problems.push('WEBHOOK_SECRET and WEBHOOK_SECRET_ARN are both set: set only one');
-      return undefined;
+      return this.problem('WEBHOOK_SECRET', 'and WEBHOOK_SECRET_ARN are both set: set only one');
     }
     if (secret !== undefined) {
-      if (!isWebhookSecret(secret)) {
-        this.invalid.add(names);
-        // Never echo a secret, even a malformed one.
-        this.problems.push('WEBHOOK_SECRET must be whsec_ followed by base64 (at least 16 bytes); the value given is not');
-        return undefined;
-      }
-      return { kind: 'value', secret };
+      // Never echo a secret, even a malformed one.
+      return isWebhookSecret(secret)
+        ? { kind: 'value', secret }
+        : this.problem('WEBHOOK_SECRET', 'must be whsec_ followed by base64 (at least 16 bytes); the value given is not');
     }
     if (arn !== undefined) {
-      if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
-        this.invalid.add(names);
-        this.problems.push(`WEBHOOK_SECRET_ARN must be a Secrets Manager secret ARN, got ${JSON.stringify(arn)}`);
-        return undefined;
-      }
-      return { kind: 'secretsManager', arn };
+      return /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)
+        ? { kind: 'secretsManager', arn }
+        : this.problem('WEBHOOK_SECRET_ARN', `must be a Secrets Manager secret ARN, got ${JSON.stringify(arn)}`);
     }
     return undefined;
   }

@@ -1,29 +1,62 @@
 // Structured JSON logs (Powertools Logger) whose every entry says which file and line wrote it.
-// `location` is `<folder>/<file>:<line>` of the code that called logger.info/warn/...: with source maps
-// enabled (NODE_OPTIONS=--enable-source-maps, as the stack sets it) it names the TypeScript source, also when bundled.
-// Request id: `invocationLogger(context)`; blob id: `logger.appendKeys({ blobId })` on a child per blob.
+// `location` is `<folder>/<file>:<line>` of the code that called log.info/warn/...: with source maps enabled
+// (NODE_OPTIONS=--enable-source-maps, as the stack sets it) it names the TypeScript source, also when bundled.
+// LocatedLogger wraps a Powertools Logger and uses its public API only (the location travels as an attribute of
+// the entry), so a Powertools upgrade cannot break it from inside.
+// Request id: `invocationLogger(context)`; blob id: `blobLogger(parent, blobId)`, a child with `blobId` appended.
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ConstructorOptions, LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
+import type { LogAttributes, LogItemExtraInput } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
 import type { LogLevelName } from './config.ts';
 
 export const SERVICE_NAME = 'image-labels';
 
-export class LocatedLogger extends Logger {
-  // Called by debug/info/warn/error/critical/trace, which are called by the code being located:
-  // [0] this method, [1] Logger.<level>, [2] the caller.
-  protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
+type Level = 'debug' | 'info' | 'warn' | 'error' | 'critical';
+
+export class LocatedLogger {
+  constructor(private readonly logger: Logger) {}
+
+  debug(message: string, ...extra: LogItemExtraInput): void {
+    this.write('debug', message, extra);
+  }
+
+  info(message: string, ...extra: LogItemExtraInput): void {
+    this.write('info', message, extra);
+  }
+
+  warn(message: string, ...extra: LogItemExtraInput): void {
+    this.write('warn', message, extra);
+  }
+
+  error(message: string, ...extra: LogItemExtraInput): void {
+    this.write('error', message, extra);
+  }
+
+  critical(message: string, ...extra: LogItemExtraInput): void {
+    this.write('critical', message, extra);
+  }
+
+  /** Keys on every later entry of this logger (and of the children it makes after). */
+  appendKeys(attributes: LogAttributes): void {
+    this.logger.appendKeys(attributes);
+  }
+
+  addContext(context: Context): void {
+    this.logger.addContext(context);
+  }
+
+  setLogLevel(level: LogLevelName): void {
+    this.logger.setLogLevel(level);
+  }
+
+  createChild(): LocatedLogger {
+    return new LocatedLogger(this.logger.createChild());
+  }
+
+  // [0] write, [1] LocatedLogger.<level>, [2] the caller: the code being located.
+  private write(level: Level, message: string, extra: LogItemExtraInput): void {
     const location = callerLocation(2);
-    const located: LogItemMessage = typeof input === 'string' ? { message: input, location } : { location, ...input };
-    super.processLogItem(logLevel, location === undefined ? input : located, extraInput);
-  }
-
-  protected override createLogger(options?: ConstructorOptions): LocatedLogger {
-    return new LocatedLogger(options);
-  }
-
-  public override createChild(options?: ConstructorOptions): LocatedLogger {
-    return super.createChild(options) as LocatedLogger;
+    this.logger[level](location === undefined ? message : { message, location }, ...extra);
   }
 }
 
@@ -53,14 +86,14 @@ export function locationOfFrame(frame: string): string | undefined {
  * Powertools' own POWERTOOLS_SERVICE_NAME when set (the stack names each function), otherwise image-labels.
  */
 export function createLogger(logLevel: LogLevelName = 'INFO'): LocatedLogger {
-  return new LocatedLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ? undefined : SERVICE_NAME, logLevel });
+  return new LocatedLogger(new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ? undefined : SERVICE_NAME, logLevel }));
 }
 
 export const logger = createLogger();
 
 /**
  * A logger for one invocation, carrying the request id. A child rather than the shared logger, so that invocations
- * running side by side in one process (the local cloud) never mix their keys.
+ * running side by side in one process never mix their keys.
  */
 export function invocationLogger(context: Pick<Context, 'awsRequestId'> & Partial<Context>): LocatedLogger {
   const child = logger.createChild();

@@ -1,52 +1,23 @@
-// One NodejsFunction per handler file under functions/: Node.js 22 on arm64, bundled locally by esbuild
-// (ESM, minified, source maps), each with its own log group and a role that may only write to it.
-// What else a function may do is granted by the stack, next to the resource it touches.
+// The Lambda functions of functions/manifest.ts, one NodejsFunction each: Node.js on arm64, bundled locally by
+// esbuild (ESM, minified, source maps), each with its own log group and a role whose statements are exactly the
+// manifest's permissions (plus writing to its own log group), its environment exactly the settings it declares,
+// and its event source mapping when a queue triggers it. Nothing here names a function: the manifest does.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Permission, ResourceName } from '../../domain/resources.ts';
+import { environmentFor, type SettingValues } from '../../functions/commons/config.ts';
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, type FunctionSpec, type Trigger } from '../../functions/manifest.ts';
 import { functionEntryPath, lockFilePath, repoRoot } from '../paths.ts';
+import { acknowledge, resourceFinding } from './nag.ts';
 
-interface FunctionSettings {
-  description: string;
-  timeout: Duration;
-  memorySize: number;
-}
-
-const SETTINGS: Record<string, FunctionSettings> = {
-  'presign-upload': {
-    description: 'Signs the S3 PUT URL of a new blob',
-    timeout: Duration.seconds(10),
-    memorySize: 256,
-  },
-  'delete-object': {
-    description: 'Deletes the uploaded object of a blob',
-    timeout: Duration.seconds(10),
-    memorySize: 256,
-  },
-  // AppSync waits at most 30 s for a data source; the retries with backoff fit in it.
-  'deliver-callback': {
-    description: 'Sends the result webhook of a blob again',
-    timeout: Duration.seconds(30),
-    memorySize: 256,
-  },
-  // Invoked in the background by deleteBlob: one publish, then a webhook with its retries.
-  'announce-deletion': {
-    description: 'Tells subscribers and the webhook receiver that a blob was deleted before its result',
-    timeout: Duration.seconds(30),
-    memorySize: 256,
-  },
-  // DetectLabels, the publish mutation and the first callback delivery, on every S3 upload.
-  'process-upload': {
-    description: 'Labels an uploaded image and publishes the result',
-    timeout: Duration.seconds(60),
-    memorySize: 512,
-  },
-};
-
-const DEFAULT_SETTINGS: Omit<FunctionSettings, 'description'> = { timeout: Duration.seconds(10), memorySize: 256 };
+/** The runtime every function runs on. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const BUNDLE_TARGET = 'node24';
 
 /** ESM bundles have no `require`; a CommonJS dependency that requires a Node built-in needs one. */
 const REQUIRE_BANNER =
@@ -70,77 +41,100 @@ export const UNUSED_CREDENTIAL_PROVIDERS = [
   '@smithy/credential-provider-imds',
 ];
 
+/** How a queue trigger is sized (functions/queue/upload-queue.ts). */
+export interface QueueTrigger {
+  queue: sqs.IQueue;
+  batchSize: number;
+  maxConcurrency: number;
+}
+
+/** Why a statement of the manifest names more than one resource, for the IAM5 acknowledgement beside it. */
+const WILDCARD_REASONS: Partial<Record<ResourceName, string>> = {
+  uploadObjects: 'The objects of this stage: their keys are blob ids, made at run time under the stage prefix',
+  '*': 'rekognition:DetectLabels has no resource-level permissions: IAM accepts only "*" for it',
+};
+
 export interface FunctionsProps {
-  /** File names under functions/ without extension. */
-  handlers: string[];
-  /** Settings every function reads (functions/commons/config.ts); the stack adds each one's own. */
-  environment: Record<string, string>;
+  /** The values of the settings the stack knows; the others keep their defaults (functions/commons/config.ts). */
+  settings: SettingValues;
+  /** The ARN of each resource the manifest names. */
+  resources: Record<ResourceName, string>;
+  /** The queues that trigger functions, with their mapping's sizes. */
+  queues: Record<Extract<Trigger, { kind: 'queue' }>['queue'], QueueTrigger>;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
   xray: boolean;
 }
 
 export class Functions extends Construct {
-  private readonly byHandler = new Map<string, NodejsFunction>();
+  private readonly byName = new Map<FunctionName, NodejsFunction>();
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    for (const handler of new Set(props.handlers)) {
-      this.byHandler.set(handler, this.createFunction(handler, props));
+    for (const name of FUNCTION_NAMES) {
+      this.byName.set(name, this.createFunction(name, FUNCTIONS[name], props));
     }
   }
 
-  /** The handler file names, functions/<handler>.ts. */
-  get handlers(): string[] {
-    return [...this.byHandler.keys()];
+  /** The names of functions/manifest.ts, in its order. */
+  get names(): FunctionName[] {
+    return [...this.byName.keys()];
   }
 
   get all(): NodejsFunction[] {
-    return [...this.byHandler.values()];
+    return [...this.byName.values()];
   }
 
-  /** The function of functions/<handler>.ts. */
-  get(handler: string): NodejsFunction {
-    const fn = this.byHandler.get(handler);
+  /** The function of functions/<name>.ts. */
+  get(name: string): NodejsFunction {
+    const fn = this.byName.get(name as FunctionName);
     if (!fn) {
-      throw new Error(`no function for handler "${handler}"`);
+      throw new Error(`functions/manifest.ts has no function "${name}"`);
     }
     return fn;
   }
 
-  private createFunction(handler: string, props: FunctionsProps): NodejsFunction {
-    const id = pascalCase(handler);
-    const settings = SETTINGS[handler] ?? { ...DEFAULT_SETTINGS, description: `functions/${handler}.ts` };
-
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-    });
-    // Instead of AWSLambdaBasicExecutionRole (logs on every group): this function's group only.
+  private createFunction(name: FunctionName, spec: FunctionSpec, props: FunctionsProps): NodejsFunction {
+    const id = pascalCase(name);
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    // No managed policy (AWSLambdaBasicExecutionRole writes to every log group): exactly the manifest's statements.
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs functions/${handler}.ts`,
+      description: `Runs functions/${name}.ts`,
     });
-    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+    for (const permission of spec.permissions) {
+      role.addToPrincipalPolicy(this.statement(permission, props.resources));
+    }
+    this.acknowledgeWildcards(role, spec.permissions, props.resources);
+    if (props.xray) {
+      acknowledge(role, 'AwsSolutions-IAM5', 'Tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions', ['Resource::*']);
+    }
 
-    return new NodejsFunction(this, id, {
-      entry: functionEntryPath(handler),
+    const fn = new NodejsFunction(this, id, {
+      entry: functionEntryPath(name),
       handler: 'handler',
-      description: settings.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      description: spec.description,
+      runtime: FUNCTION_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      timeout: settings.timeout,
-      memorySize: settings.memorySize,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
       role,
       logGroup,
       tracing: props.xray ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: handler, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...environmentFor(name, spec.settings, props.settings, 'the stack'),
+        POWERTOOLS_SERVICE_NAME: name,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       projectRoot: repoRoot,
       depsLockFilePath: lockFilePath,
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: BUNDLE_TARGET,
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
@@ -151,6 +145,30 @@ export class Functions extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
+    if (spec.trigger.kind === 'queue') {
+      const trigger = props.queues[spec.trigger.queue];
+      // Not SqsEventSource: it grants itself (sqs:GetQueueUrl included); the manifest already holds what the mapping needs.
+      fn.addEventSourceMapping('Queue', {
+        eventSourceArn: trigger.queue.queueArn,
+        batchSize: trigger.batchSize,
+        maxConcurrency: trigger.maxConcurrency,
+        reportBatchItemFailures: true,
+      });
+    }
+    return fn;
+  }
+
+  private statement(permission: Permission, resources: Record<ResourceName, string>): iam.PolicyStatement {
+    return new iam.PolicyStatement({ actions: [...permission.actions].sort(), resources: [resources[permission.resource]] });
+  }
+
+  private acknowledgeWildcards(role: iam.Role, permissions: readonly Permission[], resources: Record<ResourceName, string>): void {
+    for (const permission of permissions) {
+      const reason = WILDCARD_REASONS[permission.resource];
+      if (reason) {
+        acknowledge(role, 'AwsSolutions-IAM5', reason, [resourceFinding(role, resources[permission.resource])]);
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { schemaPath } from '../paths.ts';
+import { acknowledge } from './nag.ts';
 
 export interface GraphqlApiProps {
   name: string;
@@ -50,6 +51,12 @@ export class GraphqlApi extends Construct {
     const cfnApi = this.api.node.defaultChild as appsync.CfnGraphQLApi;
     this.realtimeUrl = cfnApi.attrRealtimeUrl;
     cfnApi.logConfig = this.createLogging(props);
+    acknowledge(
+      this.api,
+      'AwsSolutions-ASC3',
+      'Field errors are logged (fieldLogLevel ERROR) with a role that writes to this API log group only; verbose content ' +
+        'stays excluded because it would write request headers (user pool tokens, SigV4 signatures) into the log',
+    );
   }
 
   /**

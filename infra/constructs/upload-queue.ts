@@ -1,24 +1,24 @@
-// The queue between S3 and process-upload: every ObjectCreated event under the stage's prefix is a message, consumed
-// by an event source mapping whose maximum concurrency follows Rekognition's DetectLabels quota, so that a burst of
-// uploads drains at the rate Rekognition accepts instead of failing. A message handed back too often (the handler
-// ends its blob FAILED on the last receive) moves to the dead-letter queue, whose alarm fires at once.
-// The numbers come from functions/commons/upload-queue.ts, which the handler and the local cloud read too.
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+// The queue between S3 and the function that processes uploads: every ObjectCreated event under the stage's prefix is
+// a message, consumed by the event source mapping that functions/manifest.ts declares (infra/constructs/functions.ts
+// makes it), whose maximum concurrency follows Rekognition's DetectLabels quota, so that a burst of uploads drains at
+// the rate Rekognition accepts instead of failing. A message handed back too often (the handler ends its blob FAILED
+// on the last receive) moves to the dead-letter queue, whose alarm fires at once.
+// The numbers come from functions/queue/upload-queue.ts, which the handler and the local cloud read too.
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { maxConcurrencyFor, UPLOAD_QUEUE, visibilityTimeoutSeconds } from '../../functions/commons/upload-queue.ts';
+import { maxConcurrencyFor, UPLOAD_QUEUE, visibilityTimeoutSeconds } from '../../functions/queue/upload-queue.ts';
+import { acknowledge } from './nag.ts';
 
 export interface UploadQueueProps {
   bucket: s3.IBucket;
   /** Only objects under this prefix (`{stage}/`) are uploads. */
   keyPrefix: string;
-  /** The function that processes uploads. */
-  processUpload: lambda.Function;
+  /** The timeout of the function that processes uploads (functions/manifest.ts). */
+  consumerTimeoutSeconds: number;
   /** DetectLabels transactions per second the account may use. */
   rekognitionTps: number;
   /** A PROCESSING blob older than this may be taken over; longer than the function's timeout. */
@@ -34,10 +34,10 @@ export class UploadQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: UploadQueueProps) {
     super(scope, id);
-    const timeoutSeconds = props.processUpload.timeout?.toSeconds() ?? 3;
+    const timeoutSeconds = props.consumerTimeoutSeconds;
     if (props.processingLeaseSeconds <= timeoutSeconds) {
       throw new Error(
-        `the processing lease (${props.processingLeaseSeconds} s) must outlast process-upload's timeout (${timeoutSeconds} s): ` +
+        `the processing lease (${props.processingLeaseSeconds} s) must outlast the upload consumer's timeout (${timeoutSeconds} s): ` +
           'a live attempt would be taken over',
       );
     }
@@ -61,19 +61,14 @@ export class UploadQueue extends Construct {
     props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
       prefix: props.keyPrefix,
     });
+    // The notification is set by CDK's own custom resource, one per stack, whose role is not ours to shape.
+    for (const handler of Stack.of(this).node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))) {
+      acknowledge(handler, 'AwsSolutions-IAM4', "CDK's bucket notifications handler runs at deployment only, with the basic execution role CDK gives it", [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      ]);
+    }
 
     this.maxConcurrency = maxConcurrencyFor(props.rekognitionTps);
-    // Grants the function ReceiveMessage, DeleteMessage and ChangeMessageVisibility on the queue, nothing more.
-    props.processUpload.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: UPLOAD_QUEUE.batchSize,
-        maxConcurrency: this.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
-    props.processUpload.addEnvironment('UPLOAD_QUEUE_URL', this.queue.queueUrl);
-    props.processUpload.addEnvironment('UPLOAD_QUEUE_MAX_RECEIVE_COUNT', String(UPLOAD_QUEUE.maxReceiveCount));
-    props.processUpload.addEnvironment('PROCESSING_LEASE_SECONDS', String(props.processingLeaseSeconds));
 
     this.alarm = new cloudwatch.Alarm(this, 'DeadLettersNotEmpty', {
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -4,6 +4,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ADMINS_GROUP } from '../../domain/blob.ts';
+import { acknowledge } from './nag.ts';
 
 export interface UsersProps {
   stage: string;
@@ -27,6 +28,12 @@ export class Users extends Construct {
       deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy,
     });
+    acknowledge(this.userPool, 'AwsSolutions-COG2',
+      'A second factor is not required to label images: sign-in is email and password (SRP), abuse is bounded by the ' +
+        'per-user upload quota and the WAF rate rule. Require it (mfa: REQUIRED) before storing anything sensitive');
+    acknowledge(this.userPool, 'AwsSolutions-COG8',
+      'Threat protection (the Plus feature plan) is billed per monthly active user; the Essentials plan with the quota and ' +
+        'the WAF rate rule fits this API. Switch featurePlan to PLUS when compromised-credential checks are wanted');
     this.client = this.userPool.addClient('WebClient', {
       userPoolClientName: 'web',
       generateSecret: false,

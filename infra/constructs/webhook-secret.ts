@@ -7,6 +7,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 
 export interface WebhookSecretProps {
   stage: string;
@@ -34,5 +35,11 @@ export class WebhookSecret extends Construct {
       },
       removalPolicy: props.removalPolicy,
     });
+    acknowledge(
+      this.secret,
+      'AwsSolutions-SMG4',
+      'Receivers verify webhooks with this key: a scheduled rotation would break them. Rotate by hand (docs/deploy.md): ' +
+        'the functions read the new value within 5 minutes (Powertools Parameters, maxAge 300 s)',
+    );
   }
 }

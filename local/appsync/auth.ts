@@ -4,6 +4,7 @@
 // type's, else the API's default mode), Cognito groups included.
 import { timingSafeEqual } from 'node:crypto';
 import { Kind, type ConstDirectiveNode, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import type { AccessControl } from '../iam/access.ts';
 import type { IamIdentity, Identity } from './runtime/types.ts';
 import { isSigV4Authorization, verifySigV4, type ReceivedRequest } from './sigv4-verify.ts';
 import { cognitoIdentity, type JwtRefusal, type UserPoolVerifier } from './user-pool-auth.ts';
@@ -20,6 +21,13 @@ export interface IamConfig {
   secretAccessKey: string;
   accountId: string;
   region: string;
+  /**
+   * The keys IAM callers may sign with and what each may do: a caller whose policies do not allow `appsync:GraphQL`
+   * on a field of the operation is refused as AppSync refuses it. Default: the key above, allowed everything.
+   */
+  access?: AccessControl;
+  /** The API's id, in the ARNs of its fields (arn:aws:appsync:<region>:<account>:apis/<id>/types/<type>/fields/<field>). */
+  apiId?: string;
 }
 
 export interface AuthConfig {
@@ -35,6 +43,8 @@ export interface AuthConfig {
 export interface Caller {
   mode: AuthMode;
   identity: Identity;
+  /** AWS_IAM: the access key the request was signed with. */
+  accessKeyId?: string;
   /** When the credentials stop being valid (a token's `exp`, epoch ms); absent when they do not expire. */
   expiresAt?: number;
 }
@@ -144,8 +154,24 @@ export function iamIdentity(config: IamConfig, accessKeyId: string, sourceIp: st
     cognitoIdentityAuthProvider: null,
     sourceIp: sourceIp ? [sourceIp] : [],
     username: accessKeyId,
-    userArn: `arn:aws:iam::${config.accountId}:user/${accessKeyId}`,
+    userArn: config.access?.principalArn(accessKeyId) ?? `arn:aws:iam::${config.accountId}:user/${accessKeyId}`,
   };
+}
+
+/** What AppSync answers an IAM caller whose policies do not allow appsync:GraphQL on a field of the operation. */
+export const IAM_PERMISSION_DENIED = 'Permission denied';
+
+/**
+ * Whether an IAM caller's policies deny `appsync:GraphQL` on one of the operation's top-level fields (AppSync checks
+ * each against arn:aws:appsync:<region>:<account>:apis/<id>/types/<type>/fields/<field>). Other modes: never.
+ */
+export function iamDenies(config: AuthConfig, caller: Caller, typeName: string, fieldNames: readonly string[]): boolean {
+  const iam = config.iam;
+  if (caller.mode !== 'AWS_IAM' || !iam?.access || caller.accessKeyId === undefined) return false;
+  const api = `arn:aws:appsync:${iam.region}:${iam.accountId}:apis/${iam.apiId ?? 'local'}`;
+  return fieldNames
+    .filter((name) => !name.startsWith('__'))
+    .some((name) => !iam.access!.decide(caller.accessKeyId!, 'appsync:GraphQL', `${api}/types/${typeName}/fields/${name}`).allowed);
 }
 
 async function authenticateUserPool(verifier: UserPoolVerifier, token: string, sourceIp: string | null): Promise<Authentication> {
@@ -174,13 +200,16 @@ export async function authenticate(
   if (isSigV4Authorization(authorization)) {
     if (!modes.has('AWS_IAM') || !config.iam) return { ok: false, message: NOT_AUTHORIZED };
     const verified = await verifySigV4(request, {
-      secrets: [{ accessKeyId: config.iam.accessKeyId, secretAccessKey: config.iam.secretAccessKey }],
+      secrets: config.iam.access?.keyPairs() ?? [{ accessKeyId: config.iam.accessKeyId, secretAccessKey: config.iam.secretAccessKey }],
       region: config.iam.region,
       service: 'appsync',
       now,
     });
     if (!verified.ok) return { ok: false, message: verified.message };
-    return { ok: true, caller: { mode: 'AWS_IAM', identity: iamIdentity(config.iam, verified.accessKeyId, sourceIp) } };
+    return {
+      ok: true,
+      caller: { mode: 'AWS_IAM', identity: iamIdentity(config.iam, verified.accessKeyId, sourceIp), accessKeyId: verified.accessKeyId },
+    };
   }
   const apiKey = headers.get('x-api-key');
   if (apiKey !== undefined) {

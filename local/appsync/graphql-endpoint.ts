@@ -12,7 +12,7 @@ import {
   type ExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
-import { authenticate, type AuthConfig } from './auth.ts';
+import { authenticate, iamDenies, IAM_PERMISSION_DENIED, type AuthConfig } from './auth.ts';
 import {
   formatExecutionError,
   requestError,
@@ -260,6 +260,11 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
     }
     const rootType = operation.operation === 'mutation' ? appSchema.schema.getMutationType() : appSchema.schema.getQueryType();
     const certain = certainResolverCount(document, operation, rootType?.name ?? '', appSchema.hasResolver);
+    const rootFieldNames = rootFields(operation.selectionSet, fragmentsOf(document)).map((field) => field.name.value);
+    if (rootType && iamDenies(auth, authentication.caller, rootType.name, rootFieldNames)) {
+      send(res, 401, requestError('UnauthorizedException', IAM_PERMISSION_DENIED));
+      return 401;
+    }
     if (certain > limits.resolverCountLimit) {
       // Its root fields alone would invoke more resolvers than allowed: refused before any of them runs.
       send(res, 200, { data: null, errors: [operationError(RESOLVER_LIMIT_ERROR)] });

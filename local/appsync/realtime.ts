@@ -23,6 +23,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   authenticate,
   fieldRules,
+  IAM_PERMISSION_DENIED,
+  iamDenies,
   isAuthorized,
   NOT_AUTHORIZED,
   TOKEN_EXPIRED,
@@ -413,6 +415,9 @@ export class RealtimeServer {
     const [fieldNode] = rootFields(operation.selectionSet, fragments);
     const field = subscriptionType.getFields()[fieldNode.name.value];
     const caller: Caller = authentication.caller;
+    if (iamDenies(auth, caller, subscriptionType.name, [field.name])) {
+      return this.fail(connection, id, [errorOf('UnauthorizedException', IAM_PERMISSION_DENIED)]);
+    }
     if (!isAuthorized(fieldRules(subscriptionType, field, appSchema.defaultAuthMode), caller)) {
       return this.fail(connection, id, [
         {

@@ -29,7 +29,7 @@ export const REALTIME_PATH = '/graphql/realtime';
 export interface AppSyncServerOptions {
   /** schema.graphql: the API's schema as deployed (AppSync's scalars and directives undeclared). */
   schemaPath: string;
-  /** Declares AppSync's scalars and directives for graphql-js (local/appsync/aws-preamble.graphql). */
+  /** Declares AppSync's scalars and directives for graphql-js (graphql/aws-appsync.graphql). */
   preamblePath: string;
   runtime: ResolverRuntime;
   /** The API's default authorization mode (authenticationType). Default API_KEY. */

@@ -1,15 +1,20 @@
-// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk,
-// with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
+// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk, with the blobs
+// table created at start and a TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and
+// no permission: it listens on a loopback port of its own, and clients reach it through a front that does both
+// (local/iam/aws-json-front.ts), answering as DynamoDB answers.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { accessControl, type AccessControl } from '../iam/access.ts';
+import { startAwsJsonFront } from '../iam/aws-json-front.ts';
+import { dynamoDbRule } from '../iam/dynamodb-rules.ts';
 import type { Logger } from '../log.ts';
 import { BLOBS_TABLE } from '../../domain/blobs-table.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
-import { closeServer, listen, urlHost } from '../net.ts';
+import { closeServer, listen } from '../net.ts';
 
 export interface DynamoDbOptions {
   /** The local cloud's data directory: the database lives in `<dataDir>/dynamodb`. */
@@ -19,7 +24,11 @@ export interface DynamoDbOptions {
   port: number;
   tableName: string;
   region: string;
+  accountId: string;
+  /** The local cloud's own key (the TTL sweeper, the table's creation, the resolvers' data source use it). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Who may sign, and what each signer may do; default: the credentials alone, allowed everything. */
+  access?: AccessControl;
   /** Seconds between TTL sweeps. */
   ttlSweepSeconds: number;
   logger: Logger;
@@ -65,8 +74,26 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, options.port, options.host);
-  const endpoint = `http://${urlHost(options.host)}:${port}`;
+  const internalPort = await listen(server, 0, '127.0.0.1');
+  const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
+  let front;
+  try {
+    front = await startAwsJsonFront({
+      host: options.host,
+      port: options.port,
+      region: options.region,
+      service: 'dynamodb',
+      upstream: `http://127.0.0.1:${internalPort}`,
+      contentType: 'application/x-amz-json-1.0',
+      access,
+      authorize: dynamoDbRule(access, options.region, options.accountId),
+      logger,
+    });
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+  const { endpoint, port } = front;
 
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 3 });
   let ttl: TtlSweeper;
@@ -83,6 +110,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     });
   } catch (error) {
     client.destroy();
+    await front.close();
     await closeServer(server);
     throw error;
   }
@@ -95,6 +123,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     async close() {
       await ttl.stop();
       client.destroy();
+      await front.close();
       await closeServer(server);
     },
   };

@@ -11,7 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
+import { accessControl, type AccessControl } from '../iam/access.ts';
 import type { Logger } from '../log.ts';
+import { s3Access, s3AccessDeniedMessage } from './access.ts';
 import { errorXml, s3Error, type S3ErrorSpec } from './errors.ts';
 import type { S3Event } from 'aws-lambda';
 import { nextSequencer, objectCreatedEvent, type ObjectCreatedEventName, type S3EventDestination } from './events.ts';
@@ -55,6 +57,8 @@ export interface S3ServerOptions {
   region: string;
   accountId: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Who may sign, and what each signer may do; default: the credentials alone, allowed everything. */
+  access?: AccessControl;
   cors?: CorsRule;
   notification?: ObjectCreatedNotification;
   logger: Logger;
@@ -120,6 +124,7 @@ function bucketOf(url: string): string {
 
 export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> {
   const { logger, bucket, credentials } = options;
+  const access = options.access ?? accessControl({ accountId: options.accountId, administrator: credentials });
   const cors = options.cors ?? UPLOAD_CORS_RULE;
   const root = join(options.dataDir, 's3');
   const bucketsDir = join(root, 'buckets');
@@ -133,8 +138,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
     temporaryDir: join(root, 'incoming'),
     expectationOf: (content) => (content && typeof content === 'object' ? expectations.get(content) : undefined),
   });
-  // The front has verified the signature; s3rver still wants to know the key.
-  new AWSAccount(options.accountId, 'local').createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  // The front has verified the signature; s3rver still wants to know the keys.
+  const account = new AWSAccount(options.accountId, 'local');
+  for (const pair of access.keyPairs()) {
+    account.createKeyPair(pair.accessKeyId, pair.secretAccessKey);
+  }
   await s3rver.configureBuckets();
   s3rver.on('error', (error) => {
     if ((error.status ?? 500) >= 500) {
@@ -192,6 +200,13 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
       publishes.add(publishing);
       void publishing.finally(() => publishes.delete(publishing));
     });
+  }
+
+  /** IAM's answer for the signer: null when its policies allow the request. */
+  function authorize(accessKeyId: string, method: string, url: string): S3ErrorSpec | null {
+    const asked = s3Access(method, bucketOf(url), objectKeyOf(url), new URLSearchParams(url.split('?')[1] ?? ''));
+    const decision = access.decide(accessKeyId, asked.action, asked.resource);
+    return decision.allowed ? null : s3Error(403, 'AccessDenied', s3AccessDeniedMessage(decision.principalArn, asked));
   }
 
   const handleStored = s3rver.callback();
@@ -307,7 +322,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
 
     const verification = await verifySigV4(
       { method, url: req.url ?? '/', rawHeaders: req.rawHeaders },
-      { region: options.region, secretFor: (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined) },
+      { region: options.region, secretFor: (id) => access.secretFor(id) },
     );
     if (!verification.ok) {
       if (expectsContinue) {
@@ -315,6 +330,15 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
         res.setHeader('Connection', 'close');
       }
       send(req, res, verification.error, requestId, hostId);
+      return;
+    }
+    const denial = authorize(verification.accessKeyId, method, req.url ?? '/');
+    if (denial) {
+      if (expectsContinue) {
+        res.setHeader('Connection', 'close');
+      }
+      logger.warn(`${method} ${path} refused`, { message: denial.message });
+      send(req, res, denial, requestId, hostId);
       return;
     }
     if (verification.payloadHash.startsWith('STREAMING-')) {

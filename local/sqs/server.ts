@@ -2,10 +2,12 @@
 // AWS_ENDPOINT_URL_SQS. It speaks the protocol that client speaks, AWS JSON 1.0: POST /, the operation in
 // `X-Amz-Target: AmazonSQS.<Action>`, JSON in and out; errors carry `__type` in the body and the query-compatible
 // code in `x-amzn-query-error` (`<Code>;Sender`), from which the SDK builds its typed exceptions. Every request must
-// be signed with SigV4 (service `sqs`) by the local key pair, as SQS checks its callers.
+// be signed with SigV4 (service `sqs`) by a known key, and its signer's policies must allow `sqs:<Action>` on the
+// queue, as SQS checks its callers.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { verifySigV4, type SigV4Failure } from '../appsync/sigv4-verify.ts';
+import { accessControl, type AccessControl } from '../iam/access.ts';
 import type { Logger } from '../log.ts';
 import { closeServer, listen, urlHost } from '../net.ts';
 import { type LocalQueue, QueueError } from './queue.ts';
@@ -23,6 +25,8 @@ export interface SqsServerOptions {
   region: string;
   accountId: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Who may sign, and what each signer may do; default: the credentials alone, allowed everything. */
+  access?: AccessControl;
   queues: LocalQueue[];
   logger: Logger;
 }
@@ -62,6 +66,7 @@ type Body = Record<string, unknown>;
 
 export async function startSqsServer(options: SqsServerOptions): Promise<LocalSqs> {
   const { logger } = options;
+  const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
   const byName = new Map(options.queues.map((queue) => [queue.name, queue]));
   let endpoint = '';
   const queueUrl = (name: string) => `${endpoint}/${options.accountId}/${name}`;
@@ -79,7 +84,13 @@ export async function startSqsServer(options: SqsServerOptions): Promise<LocalSq
     return queue;
   };
 
-  const actions: Record<string, (body: Body, signal: AbortSignal) => Promise<Body>> = {
+  /** The queue a request names, as IAM sees it (ListQueues names none). */
+  const resourceOf = (action: string, body: Body): string => {
+    const name = action === 'GetQueueUrl' ? String(body.QueueName ?? '') : String(body.QueueUrl ?? '').replace(/\/+$/, '').split('/').pop() ?? '';
+    return action === 'ListQueues' || name === '' ? '*' : `arn:aws:sqs:${options.region}:${options.accountId}:${name}`;
+  };
+
+  const actions: Record<string, (body: Body, signal: AbortSignal, signer: string) => Promise<Body>> = {
     async GetQueueUrl(body) {
       const name = String(body.QueueName ?? '');
       if (!byName.has(name)) {
@@ -90,13 +101,13 @@ export async function startSqsServer(options: SqsServerOptions): Promise<LocalSq
     async ListQueues() {
       return { QueueUrls: [...byName.keys()].map(queueUrl) };
     },
-    async SendMessage(body) {
+    async SendMessage(body, _signal, signer) {
       const queue = queueOf(body);
       if (typeof body.MessageBody !== 'string' || body.MessageBody === '') {
         throw new SqsFault(400, 'MissingParameter', 'The request must contain the parameter MessageBody.');
       }
       const delaySeconds = integerIn(body.DelaySeconds, 'DelaySeconds', 0, 900) ?? 0;
-      const sent = await queue.send(body.MessageBody, { delaySeconds, senderId: options.credentials.accessKeyId });
+      const sent = await queue.send(body.MessageBody, { delaySeconds, senderId: signer });
       return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody };
     },
     async ReceiveMessage(body, signal) {
@@ -172,7 +183,7 @@ export async function startSqsServer(options: SqsServerOptions): Promise<LocalSq
           headers: headersOf(req),
           body: raw,
         },
-        { secrets: [options.credentials], region: options.region, service: 'sqs' },
+        { secrets: access.keyPairs(), region: options.region, service: 'sqs' },
       );
       if (!verified.ok) {
         const fault = SIGNATURE_FAULTS[verified.reason];
@@ -182,7 +193,17 @@ export async function startSqsServer(options: SqsServerOptions): Promise<LocalSq
       if (run === undefined) {
         throw new SqsFault(400, 'UnknownOperationException', `Operation ${action || '(none)'} is not supported by the local SQS`, 'com.amazon.coral.service#UnknownOperationException');
       }
-      const result = await run(parseBody(raw), signal);
+      const body = parseBody(raw);
+      const decision = access.decide(verified.accessKeyId, `sqs:${action}`, resourceOf(action, body));
+      if (!decision.allowed) {
+        // SQS names the action in lower case in this message.
+        const lower = `sqs:${action.toLowerCase()}`;
+        const resource = resourceOf(action, body);
+        throw new SqsFault(403, 'AccessDenied',
+          `User: ${decision.principalArn} is not authorized to perform: ${lower} on resource: ${resource} because no identity-based policy allows the ${lower} action`,
+          'com.amazon.coral.service#AccessDeniedException');
+      }
+      const result = await run(body, signal, verified.accessKeyId);
       send(res, 200, result);
       logger.debug(`${action} 200`, { requestId });
     } catch (error) {

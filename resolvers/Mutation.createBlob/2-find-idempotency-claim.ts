@@ -11,7 +11,7 @@ export function request(ctx: CreateBlobContext): DynamoDBGetItemRequest {
 }
 
 export function response(ctx: CreateBlobContext): IdempotencyRecord | null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   const claim = ctx.result as IdempotencyRecord | null;
   if (claim) {
     assertSameRequest(claim, ctx.stash.fingerprint);

@@ -18,6 +18,6 @@ export function response(ctx: CreateBlobContext): QuotaRecord {
   if (ctx.error && ctx.error.type === 'DynamoDB:ConditionalCheckFailedException') {
     quotaExceeded(uploadQuotaPerDay(ctx.env), quotaWindow(ctx.stash.owner, util.time.nowEpochMilliSeconds()));
   }
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return ctx.result as QuotaRecord;
 }

@@ -14,7 +14,7 @@ export function request(ctx: CreateBlobContext): DynamoDBUpdateItemRequest {
 }
 
 export function response(ctx: CreateBlobContext): IdempotencyRecord {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   const claim = ctx.result as IdempotencyRecord;
   assertSameRequest(claim, ctx.stash.fingerprint);
   if (claim.blobId !== ctx.stash.record.id) {

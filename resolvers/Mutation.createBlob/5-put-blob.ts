@@ -14,7 +14,7 @@ export function request(ctx: CreateBlobContext): DynamoDBPutItemRequest | Dynamo
 }
 
 export function response(ctx: CreateBlobContext): Blob | null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   if (!ctx.result) {
     util.error('The blob first created with this idempotencyKey no longer exists (deleted, or the first request did not complete): use a new key', 'NotFound', null, { field: 'idempotencyKey' });
   }

@@ -12,7 +12,7 @@ export function request(ctx: CreateBlobContext): LambdaRequest {
 }
 
 export function response(ctx: CreateBlobContext<Blob>): CreateBlobPayload {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   const { url, method, headers, expiresAt } = ctx.result as PresignUploadResult;
   return { blob: ctx.prev.result, upload: { url, method, headers: JSON.stringify(headers), expiresAt } };
 }

@@ -11,7 +11,7 @@ export function request(ctx: DeleteBlobContext): DynamoDBGetItemRequest {
 
 /** Only the owner deletes: another user's blob reads as no blob, and nothing after this step runs. */
 export function response(ctx: DeleteBlobContext<BlobRecord | null>): null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   if (canChange(callerOf(ctx.identity), ctx.result)) {
     ctx.stash.record = ctx.result as BlobRecord;
   }

@@ -13,6 +13,6 @@ export function request(ctx: DeleteBlobContext): LambdaRequest {
 }
 
 export function response(ctx: DeleteBlobContext<DeleteObjectResult>): DeleteObjectResult {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return ctx.result;
 }

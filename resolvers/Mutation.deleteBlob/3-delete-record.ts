@@ -21,7 +21,7 @@ export function response(ctx: DeleteBlobContext<BlobRecord | null>): null {
   if (ctx.error && ctx.error.type === 'DynamoDB:ConditionalCheckFailedException') {
     return null;
   }
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   const deleted = ctx.result as BlobRecord;
   ctx.stash.deletedRecord = deleted;
   ctx.stash.deleted = toBlob(deleted, nowIso()) ?? undefined;

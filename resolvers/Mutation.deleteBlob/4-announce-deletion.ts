@@ -19,6 +19,6 @@ export function request(ctx: DeleteBlobContext): LambdaRequest {
 }
 
 export function response(ctx: DeleteBlobContext): null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return null;
 }

@@ -12,7 +12,7 @@ export function request(ctx: Context<MutationRedeliverCallbackArgs>): DynamoDBGe
 }
 
 export function response(ctx: Context<MutationRedeliverCallbackArgs, object, undefined, undefined, BlobRecord | null>): Blob {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   const owned = canChange(callerOf(ctx.identity), ctx.result) ? ctx.result : null;
   const blob = toBlob(owned, nowIso());
   assertCallbackCanBeSent(blob, ctx.args.id, util.time.nowEpochMilliSeconds());

@@ -12,6 +12,6 @@ export function request(ctx: Context<MutationRedeliverCallbackArgs>): LambdaRequ
 
 /** The blob with its callback state after the delivery attempt(s). */
 export function response(ctx: Context<MutationRedeliverCallbackArgs, object, undefined, undefined, DeliverCallbackResult>): Blob | null {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return toBlob(ctx.result, nowIso());
 }

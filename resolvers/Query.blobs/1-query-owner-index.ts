@@ -8,6 +8,6 @@ export function request(ctx: ListBlobsContext): DynamoDBQueryRequest {
 
 export function response(ctx: ListBlobsContext): OwnerIndexPage {
   raiseBadNextToken(ctx.error, ctx.args.nextToken ?? null);
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return ctx.result as OwnerIndexPage;
 }

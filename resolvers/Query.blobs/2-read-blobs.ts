@@ -14,6 +14,6 @@ export function request(ctx: ListBlobsContext<OwnerIndexPage>): DynamoDBBatchGet
 }
 
 export function response(ctx: ListBlobsContext<OwnerIndexPage>): BlobConnection {
-  raiseDataSourceError(ctx.error, []);
+  raiseDataSourceError(ctx.error);
   return pageOfBlobs(ctx.result as BlobBatch, blobsTableName(ctx.env), ctx.stash.owner, ctx.prev.result.nextToken ?? null);
 }

@@ -1,7 +1,7 @@
 import { util } from '@aws-appsync/utils';
 import { BLOB_ID_PATTERN } from '../../domain/blob.ts';
 
-/** The same rule the functions apply (functions/commons/object-key.ts): nothing else can be a blob. */
+/** The same rule the functions apply (functions/storage/object-key.ts): nothing else can be a blob. */
 export function isBlobId(id: string): boolean {
   return util.matches(BLOB_ID_PATTERN, id);
 }

@@ -7,16 +7,14 @@ export interface DataSourceError {
 }
 
 /**
- * Raises a data source error as a GraphQL error. Error types the caller lists (typed domain errors of a
- * Lambda function) reach the client as they are; anything else is logged and reported as InternalError,
- * so that no internal detail (stack, table name) leaks to clients.
+ * Raises a data source error as a GraphQL error: it is logged and reported as InternalError, so that no internal
+ * detail (stack, table name) reaches clients. Nothing passes through: AppSync reports every error a Lambda function
+ * raises as `Lambda:Unhandled`, so the typed refusals a client may see are raised by resolver steps themselves
+ * (docs/functions.md), and a DynamoDB error the client caused is mapped where it can happen (list-blobs.ts).
  */
-export function raiseDataSourceError(error: DataSourceError | undefined | null, passThroughTypes: string[]): void {
+export function raiseDataSourceError(error: DataSourceError | undefined | null): void {
   if (!error) {
     return;
-  }
-  if (passThroughTypes.includes(error.type)) {
-    util.error(error.message, error.type);
   }
   console.error(`data source error ${error.type}: ${error.message}`);
   util.error('The request could not be completed', 'InternalError');

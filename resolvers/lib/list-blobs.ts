@@ -59,9 +59,13 @@ export function queryOwnerIndex(owner: string, limit: number, nextToken: string 
   });
 }
 
-/** A token this API did not issue is the client's mistake; any other DynamoDB failure is not. */
+/** How AppSync answers a Query whose nextToken it did not issue (its tokens are encrypted: nothing else can tell). */
+const INVALID_TOKEN_TYPE = 'DynamoDB:UserIllegalArgumentException';
+const INVALID_TOKEN_MESSAGE = 'InvalidPaginationTokenException';
+
+/** A token this API did not issue is the client's mistake; any other DynamoDB failure is not (raiseDataSourceError). */
 export function raiseBadNextToken(error: DataSourceError | undefined | null, nextToken: string | null): void {
-  if (error && nextToken !== null && error.message.toLowerCase().indexOf('token') >= 0) {
+  if (error && nextToken !== null && error.type === INVALID_TOKEN_TYPE && error.message.indexOf(INVALID_TOKEN_MESSAGE) >= 0) {
     validationError('nextToken is not a token this API returned', 'nextToken');
   }
 }

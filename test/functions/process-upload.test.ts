@@ -140,7 +140,7 @@ describe('process-upload handler', () => {
       blobId: blob.id,
       function_request_id: lambdaContext().awsRequestId,
       status: 'LABELLED',
-      location: expect.stringMatching(/^commons\/process-upload\.ts:\d+$/),
+      location: expect.stringMatching(/^labelling\/processing\.ts:\d+$/),
     });
     expect(JSON.stringify(logs.entries())).not.toContain(SECRET);
   });

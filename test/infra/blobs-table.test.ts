@@ -49,9 +49,16 @@ describe('the blobs table', () => {
     expect(indexes.map((index) => index.KeySchema[0].AttributeName)).not.toContain('entity');
   });
 
-  it('is deleted with a non-production stack', () => {
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+  it('is kept, and protected from deletion, unless the stage is declared disposable', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+  });
+
+  it('is deleted with a disposable stack', () => {
+    const { template: disposable } = synthesize({ context: { disposable: 'true' } });
+
+    disposable.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    disposable.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
   });
 
   it('outputs its name', () => {

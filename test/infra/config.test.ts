@@ -1,28 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App, type CfnElement, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { readStackConfig } from '../../infra/config.ts';
+import { repoRoot } from '../../infra/paths.ts';
 import { synthesize } from './synthesize.ts';
 
 const configOf = (context: Record<string, unknown>) => readStackConfig(new App({ context }).node);
 
 describe('the deployment settings', () => {
-  it('default to the dev stage, any origin, 30-day objects, 500 uploads a day, AppSync limits, no WAF, no X-Ray, 30-day logs', () => {
+  it('default to the dev stage keeping its data, any origin, 30-day objects, 500 uploads a day, AppSync limits, WAF, no introspection, no X-Ray, 30-day logs', () => {
     expect(configOf({})).toEqual({
       stage: 'dev',
+      disposable: false,
       allowedOrigins: ['*'],
       objectExpirationDays: 30,
       uploadQuotaPerDay: 500,
       queryDepthLimit: 10,
       resolverCountLimit: 100,
-      introspection: true,
-      waf: false,
+      introspection: false,
+      waf: true,
       wafRateLimit: 2000,
       xray: false,
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'INFO',
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
       rekognitionTps: 50,
     });
   });
@@ -73,12 +80,21 @@ describe('the deployment settings', () => {
     expect(configOf({ logRetentionDays: '10' }).logRetention).toBe(RetentionDays.TWO_WEEKS);
   });
 
-  it('turn introspection off and the firewall on for the prod stage', () => {
-    expect(configOf({ stage: 'prod' })).toMatchObject({ introspection: false, waf: true });
+  it.each(['prod', 'production', 'staging', 'dev', 'test'])('keep the data of the stage %s, whose name says nothing about it', (stage) => {
+    expect(configOf({ stage })).toMatchObject({ disposable: false, removalPolicy: RemovalPolicy.RETAIN, introspection: false, waf: true });
   });
 
-  it('retain the data of the prod stage', () => {
-    expect(configOf({ stage: 'prod' }).removalPolicy).toBe(RemovalPolicy.RETAIN);
+  it('let data go with a stage declared disposable, which answers introspection and has no firewall unless told', () => {
+    expect(configOf({ stage: 'prod', disposable: 'true' })).toMatchObject({ removalPolicy: RemovalPolicy.DESTROY, introspection: true, waf: false });
+    expect(configOf({ disposable: true, waf: 'true', introspection: 'false' })).toMatchObject({ waf: true, introspection: false });
+  });
+
+  it('accept origins as browsers send them, with S3\'s wildcard', () => {
+    expect(configOf({ allowedOrigins: 'https://app.example.com:8443,http://localhost:5173,https://*.example.com' }).allowedOrigins).toEqual([
+      'https://app.example.com:8443',
+      'http://localhost:5173',
+      'https://*.example.com',
+    ]);
   });
 
   it.each([
@@ -94,12 +110,39 @@ describe('the deployment settings', () => {
     [{ xray: 'yes' }, /xray/],
     [{ logLevel: 'TRACE' }, /logLevel/],
     [{ rekognitionTps: '0' }, /rekognitionTps/],
-  ])('refuse %j with a message that names the setting', (context, message) => {
+    [{ disposable: 'yes' }, /disposable/],
+    [{ allowedOrigins: 'foo' }, /allowedOrigins/],
+    [{ allowedOrigins: 'https://app.example.com/upload' }, /allowedOrigins/],
+    [{ allowedOrigins: 'ftp://files.example.com' }, /allowedOrigins/],
+    [{ stge: 'prod' }, /"stge" is not a setting/],
+  ])('refuse %j with one line that names the setting', (context, message) => {
     expect(() => configOf(context)).toThrow(message);
+    expect(() => configOf(context)).toThrow(/^context "[A-Za-z]+" [^\n]+$/);
   });
 });
 
-describe('a prod stack with its own settings', () => {
+describe('cdk synth with a setting the stack cannot use', () => {
+  it.each([
+    [{ allowedOrigins: 'foo' }, 'allowedOrigins'],
+    [{ stage: 'Prod!' }, 'stage'],
+  ])('stops with one line naming the setting, and no stack trace, for %j', async (context, setting) => {
+    // Arrange: the CLI hands the app its context in CDK_CONTEXT_JSON.
+    const outdir = await mkdtemp(join(tmpdir(), 'cdk-out-'));
+
+    // Act
+    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    await rm(outdir, { recursive: true, force: true });
+
+    // Assert
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect((run as { stderr: string }).stderr).toMatch(new RegExp(`^context "${setting}" [^\\n]+\\n$`));
+  });
+});
+
+describe('a stack with its own settings', () => {
   const { stack, template } = synthesize({
     context: {
       stage: 'prod',

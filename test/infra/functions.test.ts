@@ -3,17 +3,18 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { SETTINGS, type SettingName } from '../../functions/commons/config.ts';
+import { FUNCTION_NAMES, FUNCTIONS } from '../../functions/manifest.ts';
 import { UNUSED_CREDENTIAL_PROVIDERS } from '../../infra/constructs/functions.ts';
-import { dataSources } from '../../resolvers/manifest.ts';
 import { synthesize } from './synthesize.ts';
 
 // The one synthesis that runs esbuild for every function, as `cdk synth` does.
 const { app, stack, template } = synthesize({ bundle: true });
 
-const handlers = [
-  ...new Set(Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []))),
-  'process-upload',
-];
+const handlers = FUNCTION_NAMES;
+/** What the Lambda runtime or the stack itself adds to every function, settings apart. */
+const NOT_SETTINGS = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+const declared = (handler: string): SettingName[] => [...FUNCTIONS[handler as keyof typeof FUNCTIONS].settings];
 const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(element.node.defaultChild as CfnElement);
 
@@ -38,53 +39,54 @@ function bundleDir(handler: string): string {
 }
 
 describe('the Lambda functions', () => {
-  it('are one per handler file the manifest names, plus the processing function', () => {
-    expect(stack.functions.handlers.sort()).toEqual([...handlers].sort());
+  it('are the functions of functions/manifest.ts, no more, no fewer', () => {
+    expect(stack.functions.names).toEqual(FUNCTION_NAMES);
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length + 1); // + CDK's bucket notifications handler
   });
 
-  it.each(handlers)('runs %s on Node.js 22 on arm64', (handler) => {
+  it.each(handlers)('runs %s on Node.js 24 on arm64', (handler) => {
     expect(propertiesOf(handler)).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
     });
   });
 
-  it.each([
-    ['process-upload', 60, 512],
-    ['presign-upload', 10, 256],
-    ['delete-object', 10, 256],
-    ['deliver-callback', 30, 256],
-  ])('gives %s a timeout of %i s and %i MB', (handler, timeout, memory) => {
-    expect(propertiesOf(handler)).toMatchObject({ Timeout: timeout, MemorySize: memory });
+  it.each(handlers)('gives %s the timeout and memory its manifest entry declares', (handler) => {
+    const spec = FUNCTIONS[handler];
+
+    expect(propertiesOf(handler)).toMatchObject({ Timeout: spec.timeoutSeconds, MemorySize: spec.memoryMb });
   });
 
-  it.each(handlers)('gives %s the stage, the log level and source maps', (handler) => {
-    expect(propertiesOf(handler).Environment.Variables).toMatchObject({
-      STAGE: 'dev',
-      LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-    });
+  it.each(handlers)('sets only the variables of the settings %s declares, and every required one', (handler) => {
+    const variables = Object.keys(propertiesOf(handler).Environment.Variables).filter((name) => !NOT_SETTINGS.includes(name));
+    const allowed = declared(handler).flatMap((setting) => SETTINGS[setting].variables);
+    const required = declared(handler).filter((setting) => SETTINGS[setting].required && !SETTINGS[setting].setByRuntime);
+
+    expect(variables.filter((name) => !allowed.includes(name))).toEqual([]);
+    for (const setting of required) {
+      expect(variables.some((name) => SETTINGS[setting].variables.includes(name))).toBe(true);
+    }
+    expect(propertiesOf(handler).Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: handler, NODE_OPTIONS: '--enable-source-maps' });
   });
 
-  it.each([
-    ['presign-upload', ['BUCKET_NAME']],
-    ['delete-object', ['BUCKET_NAME']],
-    ['deliver-callback', ['TABLE_NAME', 'WEBHOOK_SECRET_ARN']],
-    ['process-upload', ['TABLE_NAME', 'BUCKET_NAME', 'APPSYNC_GRAPHQL_URL', 'WEBHOOK_SECRET_ARN', 'UPLOAD_QUEUE_URL']],
-  ])('tells %s where its resources are: %j', (handler, names) => {
-    const resources: Record<string, unknown> = {
-      UPLOAD_QUEUE_URL: { Ref: logicalId(stack.uploadQueue.queue) },
-      TABLE_NAME: { Ref: logicalId(stack.table) },
-      BUCKET_NAME: { Ref: logicalId(stack.bucket) },
-      APPSYNC_GRAPHQL_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'GraphQLUrl'] },
-      WEBHOOK_SECRET_ARN: { Ref: logicalId(stack.webhookSecret) },
+  it.each(handlers)('tells %s where the resources it declares are, and the stage and log level', (handler) => {
+    const expected: Partial<Record<SettingName, [string, unknown]>> = {
+      stage: ['STAGE', 'dev'],
+      logLevel: ['LOG_LEVEL', 'INFO'],
+      uploadQueueUrl: ['UPLOAD_QUEUE_URL', { Ref: logicalId(stack.uploadQueue.queue) }],
+      tableName: ['TABLE_NAME', { Ref: logicalId(stack.table) }],
+      bucketName: ['BUCKET_NAME', { Ref: logicalId(stack.bucket) }],
+      appsyncGraphqlUrl: ['APPSYNC_GRAPHQL_URL', { 'Fn::GetAtt': [logicalId(stack.api), 'GraphQLUrl'] }],
+      webhookSecret: ['WEBHOOK_SECRET_ARN', { Ref: logicalId(stack.webhookSecret) }],
     };
     const variables = propertiesOf(handler).Environment.Variables;
 
-    expect(Object.keys(variables).filter((name) => name in resources)).toEqual(names);
-    for (const name of names) {
-      expect(variables[name]).toEqual(resources[name]);
+    for (const setting of declared(handler)) {
+      const [name, value] = expected[setting] ?? [];
+      if (name !== undefined) {
+        expect(variables[name]).toEqual(value);
+      }
     }
   });
 

@@ -66,7 +66,7 @@ describe('the GraphQL API', () => {
   });
 
   it('bounds every request: query depth and resolver count', () => {
-    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: 10, ResolverCountLimit: 100, IntrospectionConfig: 'ENABLED' });
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: 10, ResolverCountLimit: 100, IntrospectionConfig: 'DISABLED' });
   });
 
   it('tells resolvers the table, the upload quota, and that callbacks must be https to public addresses', () => {
@@ -77,8 +77,12 @@ describe('the GraphQL API', () => {
     });
   });
 
-  it('has no firewall outside prod unless asked', () => {
-    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  it('has a firewall unless the stage is disposable, and a disposable one answers introspection', () => {
+    const { template: disposable } = synthesize({ context: { disposable: 'true' } });
+
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    disposable.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    disposable.hasResourceProperties('AWS::AppSync::GraphQLApi', { IntrospectionConfig: 'ENABLED' });
   });
 
   it('deploys schema.graphql as it is', () => {

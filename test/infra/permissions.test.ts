@@ -1,5 +1,11 @@
+// Who may do what in the synthesized stack: each function's role and each data source's role hold exactly the
+// statements their manifest declares (plus a function's own log group), with ARNs from CloudFormation, never a region
+// or account written at synthesis.
 import type { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import type { Permission, ResourceName } from '../../domain/resources.ts';
+import { FUNCTION_NAMES, FUNCTIONS } from '../../functions/manifest.ts';
+import { dataSources } from '../../resolvers/manifest.ts';
 import { synthesize } from './synthesize.ts';
 
 const { stack, template } = synthesize();
@@ -15,166 +21,115 @@ interface PolicyResource {
 }
 
 interface RoleResource {
-  Properties: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] };
+  Properties: { Policies?: { PolicyDocument: { Statement: Statement[] } }[]; ManagedPolicyArns?: unknown };
 }
 
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, PolicyResource][];
-const roles = Object.values(template.findResources('AWS::IAM::Role')) as RoleResource[];
+const roles = template.findResources('AWS::IAM::Role') as Record<string, RoleResource>;
 /** Every statement of the stack: policy resources and policies inline in roles. */
 const allStatements: Statement[] = [
   ...policies.flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement),
-  ...roles.flatMap((role) => (role.Properties.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement)),
+  ...Object.values(roles).flatMap((role) => (role.Properties.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement)),
 ];
 const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(element.node.defaultChild as CfnElement);
-const bucket = logicalId(stack.bucket);
-const table = logicalId(stack.table);
-const secret = logicalId(stack.webhookSecret);
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+/** What each symbolic resource must be in the template. */
+const expectedArn: Record<ResourceName, unknown> = {
+  uploadObjects: { 'Fn::Join': ['', [getAtt(logicalId(stack.bucket)), '/dev/*']] },
+  blobsTable: getAtt(logicalId(stack.table)),
+  blobsByOwnerIndex: { 'Fn::Join': ['', [getAtt(logicalId(stack.table)), '/index/byOwner']] },
+  uploadQueue: getAtt(logicalId(stack.uploadQueue.queue)),
+  webhookSecret: { Ref: logicalId(stack.webhookSecret) },
+  'Mutation.publishBlobResult': { 'Fn::Join': ['', [getAtt(logicalId(stack.api)), '/types/Mutation/fields/publishBlobResult']] },
+  '*': '*',
+};
 
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 
-/** Every Allow statement of the policies attached to a function's role, actions sorted. */
-function statementsOf(handler: string): Statement[] {
-  const fn = stack.functions.get(handler);
-  const role = stack.getLogicalId(fn.role?.node.defaultChild as CfnElement);
+/** The statements of the policies attached to a role, actions sorted. */
+function statementsOfRole(roleId: string): Statement[] {
   return policies
-    .filter(([, policy]) => policy.Properties.Roles.some((ref) => ref.Ref === role))
+    .filter(([, policy]) => policy.Properties.Roles.some((ref) => ref.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
     .map((statement) => ({ ...statement, Action: actionsOf(statement).sort() }));
 }
 
-/** The actions a function may perform on resources that mention the given logical id. */
-function actionsOn(handler: string, target: string): string[] {
-  return statementsOf(handler)
-    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${target}"`))
-    .flatMap(actionsOf)
-    .sort();
-}
-
-const tableReadWrite = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-];
-const secretRead = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-const stageObjects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/dev/*']] };
+const expectedStatement = (permission: Permission): Statement => ({
+  Effect: 'Allow',
+  Action: [...permission.actions].sort(),
+  Resource: expectedArn[permission.resource],
+});
 
 describe('the permissions', () => {
+  it.each(FUNCTION_NAMES)('give %s exactly the statements of its manifest entry, and its own log group', (name) => {
+    const fn = stack.functions.get(name);
+    const roleId = stack.getLogicalId(fn.role?.node.defaultChild as CfnElement);
+    const logs: Statement = {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: getAtt(stack.getLogicalId(fn.logGroup.node.defaultChild as CfnElement)),
+    };
+
+    const statements = statementsOfRole(roleId);
+
+    expect(statements).toHaveLength(FUNCTIONS[name].permissions.length + 1);
+    expect(statements).toEqual(expect.arrayContaining([logs, ...FUNCTIONS[name].permissions.map(expectedStatement)]));
+    expect(roles[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it.each(Object.entries(dataSources).filter(([, spec]) => spec.kind === 'DYNAMODB'))(
+    'give the DynamoDB data source %s exactly the statements of resolvers/manifest.ts',
+    (name, spec) => {
+      const dataSource = Object.values(resources).find((resource) => resource.Type === 'AWS::AppSync::DataSource' && resource.Properties.Name === name)!;
+      const roleId = (dataSource.Properties.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const permissions = spec.kind === 'DYNAMODB' ? spec.permissions : [];
+
+      expect(statementsOfRole(roleId)).toEqual(permissions.map(expectedStatement));
+    },
+  );
+
+  it.each(Object.entries(dataSources).filter(([, spec]) => spec.kind === 'LAMBDA'))(
+    'let the Lambda data source %s invoke its function, unqualified, and nothing else',
+    (name, spec) => {
+      const dataSource = Object.values(resources).find((resource) => resource.Type === 'AWS::AppSync::DataSource' && resource.Properties.Name === name)!;
+      const roleId = (dataSource.Properties.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const handler = spec.kind === 'LAMBDA' ? spec.handler : '';
+
+      expect(statementsOfRole(roleId)).toEqual([
+        { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: getAtt(logicalId(stack.functions.get(handler))) },
+      ]);
+    },
+  );
+
   it('never allow every action of a service', () => {
     const actions = allStatements.flatMap(actionsOf);
 
     expect(actions.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
   });
 
-  it('allow resource * only for rekognition:DetectLabels, which has no resource-level permissions', () => {
-    const unscoped = allStatements.filter((statement) => [statement.Resource].flat().includes('*'));
+  it('allow resource * only for actions without resource-level permissions', () => {
+    const unscoped = allStatements.filter((statement) => [statement.Resource].flat().includes('*')).flatMap(actionsOf);
 
-    expect(unscoped.map(actionsOf)).toEqual([['rekognition:DetectLabels']]);
+    expect([...new Set(unscoped)]).toEqual(['rekognition:DetectLabels']);
   });
 
-  it('give no function role a managed policy', () => {
-    for (const fn of stack.functions.all) {
-      const role = template.toJSON().Resources[stack.getLogicalId(fn.role?.node.defaultChild as CfnElement)];
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  it('write no region or account into an ARN (the template deploys anywhere)', () => {
+    const text = JSON.stringify(allStatements);
+
+    expect(text).not.toContain('eu-west-1');
+    expect(text).not.toContain('123456789012');
+  });
+
+  it('let AppSync invoke exactly the functions that the resolver manifest names as data sources', () => {
+    const invoked = allStatements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction')).map((statement) => JSON.stringify(statement.Resource));
+    const named = Object.values(dataSources).flatMap((spec) => (spec.kind === 'LAMBDA' ? [spec.handler] : []));
+
+    for (const name of FUNCTION_NAMES) {
+      const id = `"${logicalId(stack.functions.get(name))}"`;
+      expect(invoked.some((resource) => resource.includes(id))).toBe(named.includes(name));
     }
-  });
-
-  it('let the processing function read the stage objects (and delete those of deleted blobs), label them, update the table, publish and sign', () => {
-    const statements = statementsOf('process-upload');
-
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject'], Resource: stageObjects }),
-    );
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Action: ['rekognition:DetectLabels'], Resource: '*' }),
-    );
-    expect(actionsOn('process-upload', bucket)).toEqual(['s3:DeleteObject', 's3:GetObject']);
-    expect(actionsOn('process-upload', table)).toEqual(tableReadWrite);
-    expect(actionsOn('process-upload', secret)).toEqual(secretRead);
-  });
-
-  it.each(['process-upload', 'announce-deletion'])('let only the functions that publish results (%s) call a mutation with IAM, and only publishBlobResult', (handler) => {
-    const graphql = allStatements.filter((statement) => actionsOf(statement).includes('appsync:GraphQL'));
-    const apiId = logicalId(stack.api);
-
-    expect(graphql).toHaveLength(2);
-    expect(statementsOf(handler)).toContainEqual(
-      expect.objectContaining({
-        Action: ['appsync:GraphQL'],
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:aws:appsync:eu-west-1:123456789012:apis/',
-              { 'Fn::GetAtt': [apiId, 'ApiId'] },
-              '/types/Mutation/fields/publishBlobResult',
-            ],
-          ],
-        },
-      }),
-    );
-  });
-
-  it('let the presign function put stage objects and nothing else', () => {
-    const statements = statementsOf('presign-upload').filter(
-      (statement) => !actionsOf(statement)[0].startsWith('logs:'),
-    );
-
-    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: stageObjects })]);
-    expect(actionsOf(statements[0])).toContain('s3:PutObject');
-    expect(actionsOn('presign-upload', table)).toEqual([]);
-  });
-
-  it('let the delete function delete stage objects and nothing else', () => {
-    const statements = statementsOf('delete-object').filter(
-      (statement) => !actionsOf(statement)[0].startsWith('logs:'),
-    );
-
-    expect(statements).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: ['s3:DeleteObject*'], Resource: stageObjects }),
-    ]);
-  });
-
-  it('let the callback function use the table and the signing key, and not the bucket', () => {
-    expect(actionsOn('deliver-callback', table)).toEqual(tableReadWrite);
-    expect(actionsOn('deliver-callback', secret)).toEqual(secretRead);
-    expect(actionsOn('deliver-callback', bucket)).toEqual([]);
-  });
-
-  it('let each function write only to its own log group', () => {
-    for (const handler of stack.functions.handlers) {
-      const fn = stack.functions.get(handler);
-      const logs = statementsOf(handler).filter((statement) => actionsOf(statement)[0].startsWith('logs:'));
-      const logGroup = stack.getLogicalId(fn.logGroup.node.defaultChild as CfnElement);
-
-      expect(logs).toEqual([
-        expect.objectContaining({
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
-        }),
-      ]);
-    }
-  });
-
-  it('let AppSync invoke each Lambda data source function and nothing else', () => {
-    const invokes = allStatements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
-    const invoked = invokes.map((statement) => JSON.stringify(statement.Resource));
-
-    expect(invokes.every((statement) => actionsOf(statement).length === 1)).toBe(true);
-    for (const handler of ['presign-upload', 'delete-object', 'deliver-callback']) {
-      expect(invoked.some((resource) => resource.includes(`"${logicalId(stack.functions.get(handler))}"`))).toBe(true);
-    }
-    expect(invoked.some((resource) => resource.includes(`"${logicalId(stack.functions.get('process-upload'))}"`))).toBe(
-      false,
-    );
   });
 });

@@ -1,4 +1,5 @@
-// Synthesizes the stack as `cdk synth` would (cdk.json's feature flags, context from the caller).
+// Synthesizes the stack as `cdk synth` would (cdk.json's feature flags, context from the caller, cdk-nag's
+// AwsSolutions pack: a finding neither fixed nor acknowledged fails the synthesis, and so the test).
 // Bundling the Lambdas with esbuild takes seconds per function: only tests about the bundles ask for it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readStackConfig } from '../../infra/config.ts';
+import { addNagChecks } from '../../infra/constructs/nag.ts';
 import { ImageLabelsStack } from '../../infra/image-labels-stack.ts';
 import { repoRoot } from '../../infra/paths.ts';
 import { resolvers } from '../../resolvers/manifest.ts';
@@ -35,6 +37,7 @@ export function synthesize({ context = {}, bundle = false }: SynthesizeOptions =
     config,
     env: { account: '123456789012', region: 'eu-west-1' },
   });
+  addNagChecks(app);
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -56,9 +56,29 @@ describe('the upload bucket', () => {
     });
   });
 
-  it('is emptied and deleted with a non-production stack', () => {
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  it('is kept, with its access logs, unless the stage is declared disposable', () => {
+    template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('is emptied and deleted, with its access logs, with a disposable stack', () => {
+    const { template: disposable } = synthesize({ context: { disposable: 'true' } });
+
+    disposable.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    disposable.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
+  it('logs every request to a private bucket of its own, kept as long as the other logs', () => {
+    const logs = stack.getLogicalId(stack.uploadBucket.accessLogs.node.defaultChild as CfnElement);
+
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: 'uploads/' },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.anyValue(),
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [{ Id: 'expire-access-logs', ExpirationInDays: 30, Status: 'Enabled' }] },
+    });
   });
 
   it('sends every object created under the stage prefix to the upload queue, not straight to a function', () => {

@@ -1,7 +1,8 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_QUEUE } from '../../functions/commons/upload-queue.ts';
+import { consumerOf } from '../../functions/manifest.ts';
+import { UPLOAD_QUEUE } from '../../functions/queue/upload-queue.ts';
 import { synthesize } from './synthesize.ts';
 
 const { stack, template } = synthesize();
@@ -9,7 +10,7 @@ const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(element.node.defaultChild as CfnElement);
 const queue = logicalId(stack.uploadQueue.queue);
 const deadLetters = logicalId(stack.uploadQueue.deadLetterQueue);
-const processUpload = logicalId(stack.functions.get('process-upload'));
+const processUpload = logicalId(stack.functions.get(consumerOf('uploadQueue')));
 
 describe('the upload queue (S3 → SQS → process-upload)', () => {
   it('feeds process-upload one message at a time, at most 50 at once (the default DetectLabels quota), with partial batch responses', () => {

@@ -10,6 +10,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { FREE_PORTS } from '../../local/config.ts';
+import { SETTINGS, type SettingName } from '../../functions/commons/config.ts';
+import { FUNCTION_NAMES, FUNCTIONS } from '../../functions/manifest.ts';
 import { signIn, signUp, type TestUser } from '../integration/support/users.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'images');
@@ -126,15 +128,28 @@ describe('local cloud', () => {
     expect(read.data?.blob).toMatchObject({ id: blob.id, status: 'REJECTED', size: image.length, error: { code: 'InvalidImageFormatException' } });
   });
 
-  it('refuses a second cloud in the same process', async () => {
-    // Act
-    const second = startLocalCloud({ dataDir, ports: FREE_PORTS, quiet: true });
+  it('runs each function with the settings its manifest entry declares, its own key and nothing of the others', () => {
+    // Arrange
+    const runtime = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EXECUTION_ENV',
+      'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_LOG_GROUP_NAME',
+      'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_REKOGNITION', 'AWS_ENDPOINT_URL_SQS',
+      'POWERTOOLS_SERVICE_NAME', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 
-    // Assert
-    await expect(second).rejects.toThrow(/already running in this process/);
+    for (const name of FUNCTION_NAMES) {
+      // Act
+      const environment = cloud.functionEnvironment(name);
+
+      // Assert
+      const declared = FUNCTIONS[name].settings.flatMap((setting: SettingName) => SETTINGS[setting].variables);
+      expect(Object.keys(environment).filter((variable) => !runtime.includes(variable) && !declared.includes(variable))).toEqual([]);
+      expect(environment).toMatchObject({ AWS_ACCESS_KEY_ID: cloud.functionCredentials(name).accessKeyId, POWERTOOLS_SERVICE_NAME: name });
+      expect(environment.AWS_ACCESS_KEY_ID).not.toBe(cloud.credentials.accessKeyId);
+    }
+    expect(cloud.functionEnvironment('presign-upload')).not.toHaveProperty('TABLE_NAME');
+    expect(cloud.functionEnvironment('deliver-callback')).toHaveProperty('TABLE_NAME', cloud.table);
   });
 
-  it('keeps blobs, objects, users and the webhook secret across a restart, and restores the environment when closed', async () => {
+  it('keeps blobs, objects, users and the webhook secret across a restart, and leaves the process environment alone', async () => {
     // Arrange
     const image = await readFile(join(FIXTURES, 'chelsea.png'));
     const created = await graphql<Created>(cloud, CREATE, { input: { contentType: 'image/png' } });

@@ -2,7 +2,7 @@
 // module against a context given as JSON, with the same util/runtime/extensions and sandbox the resolvers get,
 // and answers in EvaluateCode's shape (evaluationResult as JSON text, or error.message). Code AppSync would
 // refuse is refused before it runs, as EvaluateCode refuses it ("The code contains one or more errors.").
-import { appsyncJsViolations } from './code-check.ts';
+import { appsyncJsViolations } from '../../../scripts/appsync-js-check.ts';
 import { newInvocationState, withInvocation } from './invocation.ts';
 import { CodeError, Sandbox } from './sandbox.ts';
 import { isEarlyReturn, isResolverError } from './signals.ts';

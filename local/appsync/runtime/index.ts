@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as projectManifest from '../../../resolvers/manifest.ts';
 import type { DataSourceSpec, ResolverSpec } from '../../../resolvers/manifest.ts';
-import { appsyncJsViolations } from './code-check.ts';
+import { appsyncJsViolations } from '../../../scripts/appsync-js-check.ts';
 import { DynamoDBDataSource } from './data-sources/dynamodb.ts';
 import { invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import { invokeNone } from './data-sources/none.ts';
@@ -36,7 +36,7 @@ export interface ResolverRuntimeOptions {
   /** A handler running longer than this fails with a Code error. Default 1000 ms. */
   handlerTimeoutMs?: number;
   /**
-   * Refuse, when the runtime is created, a bundle that uses what APPSYNC_JS refuses (code-check.ts: the build
+   * Refuse, when the runtime is created, a bundle that uses what APPSYNC_JS refuses (scripts/appsync-js-check.ts: the build
    * refuses it too). Default true; only a test of the runtime's own guards (a runaway loop) turns it off.
    */
   checkCode?: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../functions/commons/config.ts';
+import { ConfigError, environmentFor, loadConfig, SETTINGS, type SettingName } from '../../../functions/commons/config.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
@@ -21,10 +21,11 @@ describe('loadConfig', () => {
     const env = { TABLE_NAME: 'blobs', BUCKET_NAME: 'uploads' };
 
     // Act
-    const config = loadConfig(env, ['tableName', 'bucketName']);
+    const config = loadConfig(env, ['stage', 'tableName', 'bucketName', 'callbackAllowHttpLoopback', 'callbackMaxAttempts',
+      'callbackTimeoutMs', 's3ForcePathStyle', 'processingLeaseSeconds', 'logLevel']);
 
     // Assert
-    expect(config).toMatchObject({
+    expect(config).toEqual({
       stage: 'dev',
       tableName: 'blobs',
       bucketName: 'uploads',
@@ -56,7 +57,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     };
 
-    const config = loadConfig(env, ['tableName', 'bucketName', 'appsyncGraphqlUrl', 'region', 'webhookSecret', 'uploadQueueUrl']);
+    const config = loadConfig(env, Object.keys(SETTINGS) as SettingName[]);
 
     expect(config).toEqual({
       stage: 'prod',
@@ -109,7 +110,8 @@ describe('loadConfig', () => {
     ['APPSYNC_GRAPHQL_URL', 'not a url', /APPSYNC_GRAPHQL_URL must be an http\(s\) URL/],
     ['WEBHOOK_SECRET_ARN', 'arn:aws:s3:::bucket', /WEBHOOK_SECRET_ARN must be a Secrets Manager secret ARN/],
   ])('refuses %s=%j with a message that names the variable', (name, value, message) => {
-    const problems = problemsOf(() => loadConfig({ [name]: value }, []));
+    const setting = (Object.keys(SETTINGS) as SettingName[]).find((key) => SETTINGS[key].variables.includes(name))!;
+    const problems = problemsOf(() => loadConfig({ [name]: value }, [setting]));
 
     expect(problems).toEqual([expect.stringMatching(message)]);
   });
@@ -131,7 +133,7 @@ describe('loadConfig', () => {
   });
 
   it('reports invalid and missing variables together, in a message meant for a person', () => {
-    const action = () => loadConfig({ CALLBACK_MAX_ATTEMPTS: 'many' }, ['tableName']);
+    const action = () => loadConfig({ CALLBACK_MAX_ATTEMPTS: 'many' }, ['callbackMaxAttempts', 'tableName']);
 
     expect(action).toThrowError(
       /Invalid Lambda configuration \(environment variables\):\n {2}- CALLBACK_MAX_ATTEMPTS must be .*\n {2}- TABLE_NAME is missing/,
@@ -139,9 +141,59 @@ describe('loadConfig', () => {
   });
 
   it('treats blank values as absent', () => {
-    const config = loadConfig({ TABLE_NAME: 'blobs', STAGE: '  ', CALLBACK_MAX_ATTEMPTS: '' }, ['tableName']);
+    const config = loadConfig({ TABLE_NAME: 'blobs', STAGE: '  ', CALLBACK_MAX_ATTEMPTS: '' }, ['tableName', 'stage', 'callbackMaxAttempts']);
 
     expect(config.stage).toBe('dev');
     expect(config.callbackMaxAttempts).toBe(5);
+  });
+
+  it('reads only the declared settings, and ignores the variables of the others', () => {
+    const config = loadConfig({ BUCKET_NAME: 'uploads', CALLBACK_MAX_ATTEMPTS: 'not even a number' }, ['bucketName']);
+
+    expect(config).toEqual({ bucketName: 'uploads' });
+  });
+});
+
+describe('environmentFor', () => {
+  it('sets the variables of the declared settings that have a value, and no others', () => {
+    const environment = environmentFor('f', ['tableName', 'stage', 'callbackMaxAttempts'], {
+      tableName: 'blobs',
+      stage: 'prod',
+      bucketName: 'not declared',
+    }, 'the test');
+
+    expect(environment).toEqual({ TABLE_NAME: 'blobs', STAGE: 'prod' });
+  });
+
+  it('writes a secret from Secrets Manager as its ARN, and leaves AWS_REGION to the Lambda runtime', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
+
+    const environment = environmentFor('f', ['webhookSecret', 'region'], { webhookSecret: { kind: 'secretsManager', arn }, region: 'eu-west-1' }, 'the test');
+
+    expect(environment).toEqual({ WEBHOOK_SECRET_ARN: arn });
+  });
+
+  it('refuses a required setting the deployment has no value for, naming the function and the variable', () => {
+    expect(() => environmentFor('process-upload', ['tableName'], {}, 'the stack')).toThrow(
+      'process-upload declares the setting tableName (TABLE_NAME), which the stack gives no value',
+    );
+  });
+
+  it('writes what loadConfig reads back', () => {
+    const values = { stage: 'prod', tableName: 't', callbackAllowHttpLoopback: true, callbackTimeoutMs: 2500, logLevel: 'DEBUG' } as const;
+    const settings = Object.keys(values) as SettingName[];
+
+    expect(loadConfig(environmentFor('f', settings, values, 'the test'), settings)).toEqual(values);
+  });
+});
+
+describe('the settings', () => {
+  it('are each listed in the README\'s configuration table', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+
+    const variables = Object.values(SETTINGS).flatMap((setting) => setting.variables);
+
+    expect(variables.filter((variable) => !readme.includes(`\`${variable}\``))).toEqual([]);
   });
 });

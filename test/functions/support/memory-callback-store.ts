@@ -1,6 +1,6 @@
 // An in-memory stand-in for BlobStore.recordCallbackAttempt (its DynamoDB expression is tested in blob-store.test.ts).
 import type { BlobRecord } from '../../../domain/blob.ts';
-import type { BlobStore, CallbackAttempt } from '../../../functions/commons/blob-store.ts';
+import { type BlobStore, type CallbackAttempt, callbackAfterAttempt } from '../../../functions/storage/blob-store.ts';
 
 export class MemoryCallbackStore implements Pick<BlobStore, 'recordCallbackAttempt' | 'get'> {
   readonly attempts: CallbackAttempt[] = [];
@@ -16,20 +16,7 @@ export class MemoryCallbackStore implements Pick<BlobStore, 'recordCallbackAttem
       throw new Error('no such blob with a callback');
     }
     this.attempts.push(attempt);
-    const at = attempt.at.toISOString();
-    const callback = this.record.callback;
-    this.record = {
-      ...this.record,
-      updatedAt: at,
-      callback: {
-        ...callback,
-        status: attempt.status,
-        attempts: callback.attempts + 1,
-        lastAttemptAt: at,
-        lastError: attempt.error ?? null,
-        deliveredAt: attempt.status === 'DELIVERED' ? at : callback.deliveredAt,
-      },
-    };
+    this.record = { ...this.record, updatedAt: attempt.at.toISOString(), callback: callbackAfterAttempt(this.record.callback, attempt) };
     return structuredClone(this.record);
   }
 }

@@ -8,19 +8,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/cloud.ts';
 import { FREE_PORTS } from '../../../local/config.ts';
+import { BLOB_FIELDS } from '../../../generated/documents.ts';
 import type { Blob, CreateBlobInput, CreateBlobPayload } from '../../../generated/graphql.ts';
 import { base64Json, RealtimeClient } from '../../local/appsync/support/clients.ts';
 import { defaultUser, type TestUser } from './users.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/images/', import.meta.url));
 
-export const BLOB_FIELDS = /* GraphQL */ `
-  id owner status contentType size minConfidence maxLabels
-  labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
-  error { code message retryable }
-  callback { url status attempts lastAttemptAt lastError deliveredAt }
-  createdAt updatedAt uploadExpiresAt labelledAt
-`;
+/** Every field of a blob, as the publisher selects them: `{ ...BlobFields }` in a document that ends withBlobFields. */
+export const BLOB = '...BlobFields';
+
+/** The document with the BlobFields fragment (graphql/blob-fields.graphql) it spreads. */
+export function withBlobFields(document: string): string {
+  return `${document}\n${BLOB_FIELDS}`;
+}
 
 /** What the helpers below need of a local cloud: in this process (LocalCloud) or a child process (its ready line). */
 /** What the helpers below need of a cloud: an in-process LocalCloud, or one `npm start` runs (child-cloud.ts). */
@@ -83,16 +84,16 @@ export async function graphql<T>(
 export async function createBlob(cloud: CloudEndpoints, input: CreateBlobInput, as?: Caller): Promise<GraphQLResponse<{ createBlob: CreateBlobPayload }>> {
   return graphql<{ createBlob: CreateBlobPayload }>(
     cloud,
-    `mutation Create($input: CreateBlobInput!) {
-      createBlob(input: $input) { blob { ${BLOB_FIELDS} } upload { url method headers expiresAt } }
-    }`,
+    withBlobFields(`mutation Create($input: CreateBlobInput!) {
+      createBlob(input: $input) { blob { ${BLOB} } upload { url method headers expiresAt } }
+    }`),
     { input },
     as,
   );
 }
 
 export async function getBlob(cloud: CloudEndpoints, id: string, as?: Caller): Promise<Blob | null> {
-  const result = await graphql<{ blob: Blob | null }>(cloud, `query Get($id: ID!) { blob(id: $id) { ${BLOB_FIELDS} } }`, { id }, as);
+  const result = await graphql<{ blob: Blob | null }>(cloud, withBlobFields(`query Get($id: ID!) { blob(id: $id) { ${BLOB} } }`), { id }, as);
   if (result.errors) {
     throw new Error(`blob(${id}) failed: ${JSON.stringify(result.errors)}`);
   }
@@ -147,7 +148,7 @@ export async function subscribeLabelsReady(cloud: CloudEndpoints, id: string, as
     type: 'start',
     id: 'labels',
     payload: {
-      data: JSON.stringify({ query: `subscription Ready($id: ID!) { labelsReady(id: $id) { ${BLOB_FIELDS} } }`, variables: { id } }),
+      data: JSON.stringify({ query: withBlobFields(`subscription Ready($id: ID!) { labelsReady(id: $id) { ${BLOB} } }`), variables: { id } }),
       extensions: { authorization },
     },
   });

@@ -160,7 +160,8 @@ describe('local AppSync GraphQL over HTTP', () => {
           data: null,
           errorType: 'Unauthorized',
           errorInfo: null,
-          locations: [{ line: 3, column: 5, sourceName: null }],
+          // publishBlobResult stands on line 2, column 3 of graphql/publish-blob-result.graphql as generated.
+          locations: [{ line: 2, column: 3, sourceName: null }],
           message: 'Not Authorized to access publishBlobResult on type Mutation',
         },
       ],

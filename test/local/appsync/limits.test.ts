@@ -55,7 +55,7 @@ async function track(started: Promise<TestServer>): Promise<TestServer> {
 async function startWith(runtime: ResolverRuntime, overrides: Partial<AppSyncServerOptions> = {}, schema?: string): Promise<AppSyncServer> {
   const server = await startAppSyncServer({
     schemaPath: schema === undefined ? apiKeySchemaPath() : `${ROOT}${schema}`,
-    preamblePath: `${ROOT}local/appsync/aws-preamble.graphql`,
+    preamblePath: `${ROOT}graphql/aws-appsync.graphql`,
     runtime,
     apiKeys: [API_KEY],
     ...overrides,

@@ -19,7 +19,7 @@ describe('local AppSync realtime endpoint with Cognito user pools', () => {
     runtime = createNotesRuntime();
     server = await startAppSyncServer({
       schemaPath: `${ROOT}test/local/appsync/support/auth-schema.graphql`,
-      preamblePath: `${ROOT}local/appsync/aws-preamble.graphql`,
+      preamblePath: `${ROOT}graphql/aws-appsync.graphql`,
       runtime,
       defaultAuthMode: 'AMAZON_COGNITO_USER_POOLS',
       additionalAuthModes: ['AWS_IAM'],

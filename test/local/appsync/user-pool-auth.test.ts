@@ -5,7 +5,7 @@ import { hmacSigned, OTHER_CLIENT_ID, startTestUserPool, unsigned, withPayload, 
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions } from '../../../local/appsync/server.ts';
 
 const SCHEMA = `${ROOT}test/local/appsync/support/auth-schema.graphql`;
-const PREAMBLE = `${ROOT}local/appsync/aws-preamble.graphql`;
+const PREAMBLE = `${ROOT}graphql/aws-appsync.graphql`;
 
 const NOT_AUTHORIZED = 'You are not authorized to make this call.';
 const UNPARSEABLE = 'Unable to parse JWT token.';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BLOBS_BY_OWNER_INDEX } from '../../../domain/blob.ts';
-import { LOCAL_REGION, localCredentials } from '../../../local/config.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localCredentials } from '../../../local/config.ts';
 import { startDynamoDb, type LocalDynamoDb } from '../../../local/dynamodb/server.ts';
 import { silentLogger } from '../../../local/log.ts';
 
@@ -17,6 +17,7 @@ function start(dataDir: string, port = 0): Promise<LocalDynamoDb> {
     port,
     tableName: TABLE,
     region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
     credentials: localCredentials(),
     // Long enough never to fire during a test: tests sweep by hand.
     ttlSweepSeconds: 3600,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { LOCAL_REGION, localCredentials } from '../../../local/config.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localCredentials } from '../../../local/config.ts';
 import { startDynamoDb, type LocalDynamoDb } from '../../../local/dynamodb/server.ts';
 import { startTtlSweeper } from '../../../local/dynamodb/ttl-sweeper.ts';
 import { silentLogger } from '../../../local/log.ts';
@@ -16,7 +16,7 @@ let client: DynamoDBClient;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'local-ttl-'));
   dynamodb = await startDynamoDb({
-    dataDir, host: '127.0.0.1', port: 0, tableName: TABLE, region: LOCAL_REGION,
+    dataDir, host: '127.0.0.1', port: 0, tableName: TABLE, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID,
     credentials: localCredentials(), ttlSweepSeconds: 3600, logger: silentLogger,
   });
   client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: localCredentials() });

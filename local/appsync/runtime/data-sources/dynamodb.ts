@@ -84,7 +84,7 @@ function decodeNextToken(token: string | undefined, tableName: string, index: st
   } catch {
     // fall through
   }
-  throw new InvalidTokenError('Invalid pagination token given.');
+  throw new InvalidTokenError('com.amazonaws.deepdish.common.pagination.InvalidPaginationTokenException: Invalid pagination token given.');
 }
 
 function sdkErrorOutcome(error: unknown): DataSourceOutcome {
@@ -137,7 +137,8 @@ export class DynamoDBDataSource {
     } catch (error) {
       if (error instanceof InvalidRequestError) throw error;
       if (error instanceof InvalidTokenError) {
-        return { result: null, error: { type: 'DynamoDB:DynamoDbException', message: error.message } };
+        // As AppSync answers a token it did not issue (reported in aws-amplify/amplify-cli#3411).
+        return { result: null, error: { type: 'DynamoDB:UserIllegalArgumentException', message: error.message } };
       }
       return sdkErrorOutcome(error);
     }

@@ -128,7 +128,10 @@ describe('the DynamoDB data source', () => {
   it('refuses a nextToken it did not issue', async () => {
     const outcome = await source.execute(ddb.query({ index: 'byCreatedAt', query: { entity: { eq: 'Blob' } }, nextToken: 'bm9wZQ==' }));
 
-    expect(outcome.error).toEqual({ type: 'DynamoDB:DynamoDbException', message: 'Invalid pagination token given.' });
+    expect(outcome.error).toEqual({
+      type: 'DynamoDB:UserIllegalArgumentException',
+      message: 'com.amazonaws.deepdish.common.pagination.InvalidPaginationTokenException: Invalid pagination token given.',
+    });
   });
 
   it('scans with a filter', async () => {

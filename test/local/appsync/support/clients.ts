@@ -44,7 +44,7 @@ export async function startTestServer(overrides: Partial<AppSyncServerOptions> =
   const runtime = createFakeRuntime();
   const server = await startAppSyncServer({
     schemaPath: apiKeySchemaPath(),
-    preamblePath: `${ROOT}local/appsync/aws-preamble.graphql`,
+    preamblePath: `${ROOT}graphql/aws-appsync.graphql`,
     runtime,
     apiKeys: [API_KEY],
     iam: IAM,
@@ -240,22 +240,5 @@ export const LABELS_READY = /* GraphQL */ `
   }
 `;
 
-export const PUBLISH_BLOB_RESULT = /* GraphQL */ `
-  mutation Publish($input: BlobResultInput!) {
-    publishBlobResult(input: $input) {
-      id
-      owner
-      status
-      contentType
-      size
-      minConfidence
-      maxLabels
-      labels { name confidence parents aliases categories instances { confidence boundingBox { left top width height } } }
-      error { code message retryable }
-      createdAt
-      updatedAt
-      uploadExpiresAt
-      labelledAt
-    }
-  }
-`;
+/** What the functions send to publish a result (graphql/publish-blob-result.graphql). */
+export { PUBLISH_BLOB_RESULT } from '../../../../generated/documents.ts';

@@ -1,0 +1,62 @@
+// The functions' roles in the local cloud: the same statements as the stack's (functions/manifest.ts), with the
+// symbolic resources mapped to the local cloud's ARNs, and one key pair per function, derived from a seed kept in the
+// data directory (so that a presigned URL outlives a restart, as it does in AWS while its signer's key is valid).
+import { createHmac } from 'node:crypto';
+import { BLOBS_BY_OWNER_INDEX } from '../../domain/blob.ts';
+import type { ResourceName } from '../../domain/resources.ts';
+import type { FunctionSpec } from '../../functions/manifest.ts';
+import type { KeyPair, Role } from './access.ts';
+
+export interface LocalResources {
+  region: string;
+  accountId: string;
+  bucket: string;
+  /** Prefix of the uploads' keys: `{stage}/`. */
+  stage: string;
+  table: string;
+  uploadQueue: string;
+  apiId: string;
+  webhookSecretName: string;
+}
+
+/** The ARN of each resource the manifests name, in the local cloud. */
+export function localResourceArns(local: LocalResources): Record<ResourceName, string> {
+  const { region, accountId } = local;
+  const table = `arn:aws:dynamodb:${region}:${accountId}:table/${local.table}`;
+  return {
+    uploadObjects: `arn:aws:s3:::${local.bucket}/${local.stage}/*`,
+    blobsTable: table,
+    blobsByOwnerIndex: `${table}/index/${BLOBS_BY_OWNER_INDEX}`,
+    uploadQueue: `arn:aws:sqs:${region}:${accountId}:${local.uploadQueue}`,
+    webhookSecret: `arn:aws:secretsmanager:${region}:${accountId}:secret:${local.webhookSecretName}`,
+    'Mutation.publishBlobResult': `arn:aws:appsync:${region}:${accountId}:apis/${local.apiId}/types/Mutation/fields/publishBlobResult`,
+    '*': '*',
+  };
+}
+
+/** A function's key pair: a readable access key id, a secret only the seed's holder can derive. */
+export function functionCredentials(name: string, seed: string): KeyPair {
+  return {
+    accessKeyId: `LOCALLAMBDA${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`,
+    secretAccessKey: createHmac('sha256', seed).update(`lambda:${name}`).digest('base64url'),
+  };
+}
+
+/** The role of each function, named as the stack would: image-labels-<stage>-<function>. */
+export function functionRoles(
+  functions: Readonly<Record<string, FunctionSpec>>,
+  arns: Record<ResourceName, string>,
+  options: { accountId: string; stage: string; keySeed: string },
+): Map<string, Role> {
+  return new Map(
+    Object.entries(functions).map(([name, spec]) => {
+      const roleName = `image-labels-${options.stage}-${name}`;
+      return [name, {
+        // Lambda's credentials are a session of the function's role, named after the function.
+        arn: `arn:aws:sts::${options.accountId}:assumed-role/${roleName}/${roleName}`,
+        credentials: functionCredentials(name, options.keySeed),
+        statements: spec.permissions.map((permission) => ({ actions: permission.actions, resources: [arns[permission.resource]] })),
+      }];
+    }),
+  );
+}
