@@ -165,16 +165,17 @@ async function compare(rounds: number, seconds: number, concurrencies: number[])
 
     const body = JSON.stringify({ query: QUERY, variables: { id: record.id } });
     const headers = { 'content-type': 'application/json', authorization: token };
+    const headersOf = (name: ServerName) => (name === 'simulator' ? { ...headers, authorization: simulatorToken(token, local.info) } : headers);
     const urls: Record<ServerName, string> = { local: local.info.graphqlUrl, simulator: simulator.info.graphqlUrl, plain: plain.info.graphqlUrl };
     const targets = {} as Record<ServerName, Target>;
     const expected = JSON.parse(answer) as unknown;
     for (const name of SERVERS) {
-      const expectBody = await post({ name, url: urls[name], headers, body });
+      const expectBody = await post({ name, url: urls[name], headers: headersOf(name), body });
       const data = JSON.parse(expectBody) as unknown;
       if (JSON.stringify(data) !== JSON.stringify(expected) && JSON.stringify(sortKeys(data)) !== JSON.stringify(sortKeys(expected))) {
         throw new Error(`${name} answers differently:\n${expectBody}\nlocal:\n${answer}`);
       }
-      targets[name] = { name, url: urls[name], headers, body, expectBody };
+      targets[name] = { name, url: urls[name], headers: headersOf(name), body, expectBody };
     }
 
     // JIT and connection warm-up for each, not measured.
@@ -237,6 +238,17 @@ async function compare(rounds: number, seconds: number, concurrencies: number[])
     for (const server of started.reverse()) await server.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The simulator decodes user pool tokens without verifying them, and takes only those whose issuer starts with
+ * `https://cognito-idp.`: it gets the same token with the issuer of a cloud pool of the same id.
+ */
+function simulatorToken(token: string, info: LocalCloudInfo): string {
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  claims.iss = `https://cognito-idp.${info.region}.amazonaws.com/${info.userPool.id}`;
+  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,5 +1,6 @@
 // The local cloud under measurement, in a process of its own (bench/support/child-server.ts): a fresh data
-// directory, free ports, warnings only. Sends its endpoints to the parent once GraphQL answers.
+// directory, free ports, and the log stream of `npm start` (info level, JSON lines on stdout, which the parent
+// reads and drops). Sends its endpoints to the parent once GraphQL answers.
 // Usage (from a benchmark): spawnServer('bench/servers/local-cloud.ts', { args: ['--labeller-workers', '2'] })
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../../local/cloud.ts';
 import { FREE_PORTS } from '../../local/config.ts';
+import { createLogStream } from '../../local/log.ts';
 import { failToParent, serveParent } from '../support/child-server.ts';
 
 export interface LocalCloudInfo {
@@ -28,7 +30,7 @@ try {
   const cloud = await startLocalCloud({
     dataDir,
     ports: FREE_PORTS,
-    quiet: true,
+    logStream: createLogStream({ format: 'json', level: 'info' }),
     labellerWorkers: values['labeller-workers'] === undefined ? undefined : Number(values['labeller-workers']),
   });
   const info: LocalCloudInfo = {

@@ -63,8 +63,10 @@ export async function spawnServer<Info>(script: string, options: SpawnOptions = 
     cwd: ROOT,
     execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout is a pipe, as when `npm start` is piped to a file or a pager; what comes through it is dropped.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  child.stdout?.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const ready = await nextMessage(child, 'ready', options.readyTimeoutMs ?? 120_000);
