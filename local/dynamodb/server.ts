@@ -1,15 +1,15 @@
-// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk,
-// with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
+// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in a worker thread of this process, persisted on
+// disk, with the blobs table created at start and a TTL sweeper standing in for DynamoDB's Time to Live.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import type { Logger } from '../log.ts';
 import { BLOBS_TABLE } from '../../domain/blobs-table.ts';
+import { startDynaliteThread } from './dynalite-thread.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
-import { closeServer, listen, urlHost } from '../net.ts';
+import { urlHost } from '../net.ts';
 
 export interface DynamoDbOptions {
   /** The local cloud's data directory: the database lives in `<dataDir>/dynamodb`. */
@@ -64,8 +64,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   await checkDatabaseOpens(path);
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, options.port, options.host);
+  const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, options.port, options.host);
+  const { port } = server;
   const endpoint = `http://${urlHost(options.host)}:${port}`;
 
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials, maxAttempts: 3 });
@@ -83,7 +83,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     });
   } catch (error) {
     client.destroy();
-    await closeServer(server);
+    await server.close();
     throw error;
   }
 
@@ -95,7 +95,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     async close() {
       await ttl.stop();
       client.destroy();
-      await closeServer(server);
+      await server.close();
     },
   };
 }
