@@ -1,7 +1,7 @@
 // The local cloud under measurement, in a process of its own (bench/support/child-server.ts): a fresh data
 // directory, free ports, and the log stream of `npm start` (info level, JSON lines on stdout, which the parent
 // reads and drops). Sends its endpoints to the parent once GraphQL answers.
-// Usage (from a benchmark): spawnServer('bench/servers/local-cloud.ts', { args: ['--labeller-workers', '2'] })
+// Usage (from a benchmark): spawnServer('bench/servers/local-cloud.ts', { args: ['--labeller-workers', '2', '--upload-quota', '100000'] })
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../../local/cloud.ts';
 import { FREE_PORTS } from '../../local/config.ts';
 import { createLogStream } from '../../local/log.ts';
+import { defaultWorkerCount } from '../../local/rekognition/worker-count.ts';
 import { failToParent, serveParent } from '../support/child-server.ts';
 
 export interface LocalCloudInfo {
@@ -21,17 +22,20 @@ export interface LocalCloudInfo {
   table: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   maxConcurrency: number;
+  labellerWorkers: number;
 }
 
-const { values } = parseArgs({ options: { 'labeller-workers': { type: 'string' } } });
+const { values } = parseArgs({ options: { 'labeller-workers': { type: 'string' }, 'upload-quota': { type: 'string', default: '100000' } } });
 
 try {
+  const labellerWorkers = values['labeller-workers'] === undefined ? defaultWorkerCount() : Number(values['labeller-workers']);
   const dataDir = await mkdtemp(join(tmpdir(), 'image-labels-bench-'));
   const cloud = await startLocalCloud({
     dataDir,
     ports: FREE_PORTS,
     logStream: createLogStream({ format: 'json', level: 'info' }),
-    labellerWorkers: values['labeller-workers'] === undefined ? undefined : Number(values['labeller-workers']),
+    labellerWorkers,
+    uploadQuotaPerDay: Number(values['upload-quota']),
   });
   const info: LocalCloudInfo = {
     graphqlUrl: cloud.graphqlUrl,
@@ -43,6 +47,7 @@ try {
     table: cloud.table,
     credentials: cloud.credentials,
     maxConcurrency: cloud.maxConcurrency,
+    labellerWorkers,
   };
   serveParent(info, async () => {
     await cloud.close();
