@@ -29,7 +29,6 @@ import { serveStatic } from './appsync/static-files.ts';
 import { generateSelfSignedCertificate, type TlsMaterial } from './appsync/tls.ts';
 import {
   DEFAULT_HOST,
-  DEFAULT_LABELLER_WORKERS,
   DEFAULT_PORTS,
   DEFAULT_TTL_SWEEP_SECONDS,
   LOCAL_ACCOUNT_ID,
@@ -55,6 +54,7 @@ import { functionRoles, localResourceArns } from './iam/roles.ts';
 import { startLocalLambda, type LocalFunction, type LocalLambda } from './lambda/service.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
+import { defaultWorkerCount } from './rekognition/worker-count.ts';
 import { type RateLimiter, tokenBucket } from './rekognition/rate-limit.ts';
 import { startRekognitionServer } from './rekognition/server.ts';
 import { startS3Server, type LocalS3 } from './s3/server.ts';
@@ -100,7 +100,7 @@ export interface LocalCloudOptions {
   host?: string;
   /** Missing ports take the defaults of `npm start`; 0 takes a free port. */
   ports?: Partial<LocalCloudPorts>;
-  /** Image model workers. Default 1. */
+  /** Image model workers. Default: one per core, as memory allows (rekognition/worker-count.ts). */
   labellerWorkers?: number;
   /** Only warnings and errors (tests). */
   quiet?: boolean;
@@ -335,7 +335,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (quota) {
       closers.push(reportThrottling(quota, options.rekognitionTps!, logs.logger('rekognition')));
     }
-    const labeller = createLabeller({ workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
+    const labellerWorkers = options.labellerWorkers ?? defaultWorkerCount();
+    const labeller = createLabeller({ workers: labellerWorkers });
     closers.push(() => labeller.close());
     // Rekognition reads S3Object images from the local S3, through the SDK like any client.
     let objectReader: S3Client | undefined;
@@ -422,7 +423,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const cognito = (cognitoResult as PromiseFulfilledResult<CognitoServer>).value;
     const { material, certificatePath } = (tlsResult as PromiseFulfilledResult<Awaited<typeof tlsStart>>).value;
     const rekognitionEndpoint = rekognition.front.endpoint;
-    logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognitionEndpoint, workers: options.labellerWorkers ?? DEFAULT_LABELLER_WORKERS });
+    logs.logger('rekognition').info('DetectLabels ready', { endpoint: rekognitionEndpoint, workers: labellerWorkers });
 
     const runtime = createResolverRuntime({
       bundlesDir: BUNDLES_DIR,

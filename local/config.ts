@@ -51,7 +51,6 @@ export const LOCAL_API_ID = 'imagelabelslocal';
 /** The name a Secrets Manager secret would have: the local cloud hands the functions the value itself. */
 export const LOCAL_WEBHOOK_SECRET_NAME = 'image-labels-local-webhook-AbCdEf';
 export const DEFAULT_TTL_SWEEP_SECONDS = 30;
-export const DEFAULT_LABELLER_WORKERS = 1;
 
 /**
  * The account's own key pair: the developer's, and the local cloud's for its plumbing (allowed everything, as an
@@ -150,7 +149,8 @@ export interface StartSettings {
   uploadQuotaPerDay: number;
   /** Where the client configuration (amplify_outputs.json) is written. */
   amplifyOutputsPath: string;
-  labellerWorkers: number;
+  /** Image model workers; undefined: one per core, as memory allows. */
+  labellerWorkers: number | undefined;
   ttlSweepSeconds: number;
   /** DetectLabels calls per second the local Rekognition accepts; undefined: unlimited. */
   rekognitionTps: number | undefined;
@@ -175,7 +175,7 @@ Options (environment variable in brackets):
   --dynamodb-port <n>       DynamoDB endpoint [DYNAMODB_PORT] (default 4567)
   --rekognition-port <n>    Rekognition endpoint [REKOGNITION_PORT] (default 4570)
   --sqs-port <n>            SQS endpoint of the upload queue [SQS_PORT] (default 4572)
-  --labeller-workers <n>    image model workers [LABELLER_WORKERS] (default 1)
+  --labeller-workers <n>    image model workers [LABELLER_WORKERS] (default: one per core, as memory allows)
   --upload-quota <n>        uploads each user may create per UTC day [UPLOAD_QUOTA_PER_DAY] (default 500)
   --amplify-outputs <file>  where the client configuration is written [AMPLIFY_OUTPUTS] (default amplify_outputs.json)
   --ttl-sweep-seconds <n>   how often expired DynamoDB items are deleted [TTL_SWEEP_SECONDS] (default 30)
@@ -260,7 +260,7 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
       },
       uploadQuotaPerDay: integerSetting('upload quota', values['upload-quota'] ?? env.UPLOAD_QUOTA_PER_DAY, DEFAULT_UPLOAD_QUOTA_PER_DAY, 1, 1_000_000),
       amplifyOutputsPath: resolve(values['amplify-outputs'] ?? env.AMPLIFY_OUTPUTS ?? AMPLIFY_OUTPUTS_FILE),
-      labellerWorkers: integerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, DEFAULT_LABELLER_WORKERS, 1, 16),
+      labellerWorkers: optionalIntegerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, 1, 16),
       ttlSweepSeconds: integerSetting('TTL sweep seconds', values['ttl-sweep-seconds'] ?? env.TTL_SWEEP_SECONDS, DEFAULT_TTL_SWEEP_SECONDS, 1, 86_400),
       rekognitionTps: optionalIntegerSetting('Rekognition TPS', values['rekognition-tps'] ?? env.REKOGNITION_TPS, 1, 10_000),
       processingLeaseSeconds: integerSetting('processing lease seconds', values['processing-lease-seconds'] ?? env.PROCESSING_LEASE_SECONDS, DEFAULT_PROCESSING_LEASE_SECONDS, 10, 900),

@@ -7,16 +7,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   execute,
   getOperationAST,
-  parse,
   type DocumentNode,
   type ExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
 import { authenticate, iamDenies, IAM_PERMISSION_DENIED, type AuthConfig } from './auth.ts';
+import type { DocumentCache } from './documents.ts';
 import {
   formatExecutionError,
   requestError,
-  validationErrors,
   type GraphQLResponseBody,
   type ResponseError,
 } from './errors.ts';
@@ -24,7 +23,6 @@ import { coerceVariables } from './variables.ts';
 import {
   certainResolverCount,
   EXECUTION_TIMEOUT_ERROR,
-  introspectionDisabledRule,
   RESOLVER_LIMIT_ERROR,
   type AppSyncLimits,
 } from './limits.ts';
@@ -48,6 +46,8 @@ export interface GraphQLEndpointOptions {
   appSchema: AppSyncSchema;
   auth: AuthConfig;
   limits: AppSyncLimits;
+  /** Parsed and validated documents by query text (the realtime endpoint shares it). */
+  documents: DocumentCache;
   graphqlPath: string;
   /** Receives each successful mutation field's result, keyed by field names, selected fields only. */
   publish(mutationField: string, payload: Record<string, unknown>): Promise<unknown>;
@@ -140,14 +140,6 @@ function operationError(error: AppSyncError): ResponseError {
   return { path: null, data: null, errorType: error.errorType, errorInfo: null, locations: null, message: error.message };
 }
 
-function parseDocument(query: string, maxTokens: number): DocumentNode | null {
-  try {
-    return parse(query, { maxTokens });
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Runs `run` with a signal that aborts when the client hangs up (reason: the request was aborted) or when the
  * execution time runs out (reason: ExecutionTimeout). Resolves with the result, or with the abort's error when
@@ -184,8 +176,7 @@ async function withinLimits<T>(
 }
 
 export function createGraphQLHandler(options: GraphQLEndpointOptions) {
-  const { appSchema, auth, limits, graphqlPath, logger } = options;
-  const extraRules = limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [];
+  const { appSchema, auth, limits, documents, graphqlPath, logger } = options;
 
   async function fanOut(
     document: DocumentNode,
@@ -231,14 +222,14 @@ export function createGraphQLHandler(options: GraphQLEndpointOptions) {
       return 400;
     }
     const request = readRequest(body);
-    const document = request ? parseDocument(request.query, limits.maxQueryTokens) : null;
-    if (!request || !document) {
+    const prepared = request ? documents.prepare(request.query) : null;
+    if (!request || !prepared) {
       send(res, 400, requestError('MalformedHttpRequestException', 'Unable to parse GraphQL query.'));
       return 400;
     }
-    const invalid = validationErrors(appSchema.schema, document, extraRules);
-    if (invalid.length > 0) {
-      send(res, 200, { data: null, errors: invalid });
+    const { document } = prepared;
+    if (prepared.errors.length > 0) {
+      send(res, 200, { data: null, errors: prepared.errors });
       return 200;
     }
     const operation = getOperationAST(document, request.operationName);

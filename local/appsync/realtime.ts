@@ -15,7 +15,6 @@ import type { Duplex } from 'node:stream';
 import {
   getArgumentValues,
   getOperationAST,
-  parse,
   type DocumentNode,
   type GraphQLObjectType,
 } from 'graphql';
@@ -35,14 +34,13 @@ import {
 } from './auth.ts';
 import {
   toLocations,
-  validationErrors,
-  type ExtraValidationRule,
   type GraphQLResponseBody,
   type ResponseError,
 } from './errors.ts';
 import { coerceVariables } from './variables.ts';
 import { sourceIpOf } from './graphql-endpoint.ts';
-import { introspectionDisabledRule, type AppSyncLimits } from './limits.ts';
+import type { AppSyncLimits } from './limits.ts';
+import type { DocumentCache } from './documents.ts';
 import type { AppSyncLogger } from './logger.ts';
 import type { AppSyncError, FieldInvocation, ResolverRuntime } from './runtime/types.ts';
 import type { AppSyncSchema } from './schema.ts';
@@ -58,6 +56,8 @@ export interface RealtimeOptions {
   appSchema: AppSyncSchema;
   auth: AuthConfig;
   limits: AppSyncLimits;
+  /** Parsed and validated documents by query text (shared with the HTTP endpoint). */
+  documents: DocumentCache;
   runtime: ResolverRuntime;
   registry: SubscriptionRegistry;
   graphqlPath: string;
@@ -158,6 +158,8 @@ function appSyncErrorOut(error: AppSyncError): ResponseError {
 
 interface ParsedStart {
   document: DocumentNode;
+  /** Validation errors (none when valid). */
+  invalid: ResponseError[];
   query: string;
   variables: Record<string, unknown>;
   operationName: string | null;
@@ -168,11 +170,9 @@ export class RealtimeServer {
   private readonly connections = new Map<string, Connection>();
   private readonly paths: Set<string>;
 
-  private readonly extraRules: ExtraValidationRule[];
 
   constructor(private readonly options: RealtimeOptions) {
     this.paths = new Set([`${options.graphqlPath}/realtime`, options.graphqlPath]);
-    this.extraRules = options.limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [];
     this.wss = new WebSocketServer({
       noServer: true,
       // ws refuses a larger frame or message from its header, before buffering it, and closes with 1009.
@@ -354,15 +354,11 @@ export class RealtimeServer {
     if (!isRecord(data) || typeof data.query !== 'string') {
       return errorOf('BadRequestException', 'Unable to parse GraphQL query.');
     }
-    let document: DocumentNode;
-    try {
-      document = parse(data.query, { maxTokens: this.options.limits.maxQueryTokens });
-    } catch {
-      return errorOf('BadRequestException', 'Unable to parse GraphQL query.');
-    }
+    const prepared = this.options.documents.prepare(data.query);
+    if (!prepared) return errorOf('BadRequestException', 'Unable to parse GraphQL query.');
     const variables = isRecord(data.variables) ? data.variables : {};
     const operationName = typeof data.operationName === 'string' && data.operationName !== '' ? data.operationName : null;
-    return { document, query: data.query, variables, operationName };
+    return { document: prepared.document, invalid: prepared.errors, query: data.query, variables, operationName };
   }
 
   private async start(connection: Connection, id: string, rawPayload: unknown): Promise<void> {
@@ -400,8 +396,7 @@ export class RealtimeServer {
 
     const parsed = this.parseStart(payload);
     if (!('document' in parsed)) return this.fail(connection, id, [parsed]);
-    const invalid = validationErrors(appSchema.schema, parsed.document, this.extraRules);
-    if (invalid.length > 0) return this.fail(connection, id, invalid);
+    if (parsed.invalid.length > 0) return this.fail(connection, id, parsed.invalid);
     const operation = getOperationAST(parsed.document, parsed.operationName);
     if (!operation || operation.operation !== 'subscription') {
       const kind = operation?.operation ?? 'unknown';

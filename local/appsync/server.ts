@@ -12,7 +12,8 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { checkAuthConfig, DEFAULT_AUTH_MODE, type AuthConfig, type AuthMode, type IamConfig } from './auth.ts';
 import { createGraphQLHandler } from './graphql-endpoint.ts';
-import { resolveLimits, type AppSyncLimits } from './limits.ts';
+import { DocumentCache } from './documents.ts';
+import { introspectionDisabledRule, resolveLimits, type AppSyncLimits } from './limits.ts';
 import { silentLogger, type AppSyncLogger } from './logger.ts';
 import { RealtimeServer } from './realtime.ts';
 import { matchesSubscriptionFilter } from './runtime/subscription-filter.ts';
@@ -104,6 +105,11 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     queryDepthLimit: limits.queryDepthLimit,
   });
   const registry = new SubscriptionRegistry(appSchema, matchesSubscriptionFilter, logger);
+  const documents = new DocumentCache({
+    schema: appSchema.schema,
+    extraRules: limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [],
+    maxTokens: limits.maxQueryTokens,
+  });
   const publish = (mutationField: string, payload: Record<string, unknown>): Promise<number> =>
     registry.publish(mutationField, payload);
 
@@ -111,6 +117,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     appSchema,
     auth,
     limits,
+    documents,
     graphqlPath: GRAPHQL_PATH,
     publish,
     invalidate: (subscriptionField, payload) => registry.invalidate(subscriptionField, payload),
@@ -120,6 +127,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     appSchema,
     auth,
     limits,
+    documents,
     runtime: options.runtime,
     registry,
     graphqlPath: GRAPHQL_PATH,

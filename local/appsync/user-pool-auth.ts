@@ -1,13 +1,15 @@
 // AMAZON_COGNITO_USER_POOLS: verifies the raw JWT of an `Authorization` header as AppSync does (RS256 against the
 // pool's JWKS, issuer, expiry, token_use id or access, the app client in `aud` or `client_id`), and builds the
 // caller's ctx.identity from its claims. Verification is aws-jwt-verify's; the JWKS is fetched from `jwksUri`,
-// cached, and fetched again when a token names a key the cache lacks (a key rotation).
+// cached, and fetched again when a token names a key the cache lacks (a key rotation). Tokens that verified are
+// kept until their expiry (never past it), so that a client's every request does not pay for an RS256 check.
 import { JwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError, JwtParseError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { LruCache } from './lru.ts';
 import type { CognitoIdentity } from './runtime/types.ts';
 
 export interface UserPoolConfig {
@@ -32,6 +34,13 @@ export interface UserPoolVerifier {
   verify(token: string): Promise<JwtVerification>;
 }
 
+export interface VerifierOptions {
+  /** The clock expiry is checked against (epoch ms). Default Date.now. */
+  now?: () => number;
+  /** Verified tokens kept. Default 10,000 (a few MB of token text at most). */
+  maxCachedTokens?: number;
+}
+
 const JWKS_FETCH_TIMEOUT_MS = 5000;
 
 /** aws-jwt-verify fetches over `https` only; the local pool serves its JWKS over plain http on loopback. */
@@ -53,7 +62,19 @@ function tokenUseAndClient(payload: JwtPayload, clientIds: readonly string[]): v
   if (!clients.some((c) => typeof c === 'string' && clientIds.includes(c))) throw new Error('token of another app client');
 }
 
-export function createUserPoolVerifier(config: UserPoolConfig): UserPoolVerifier {
+/** Verified tokens: their claims (as JSON, so that each request gets its own copy) and their expiry. */
+interface VerifiedToken {
+  claimsJson: string;
+  expiresAt: number;
+}
+
+export function createUserPoolVerifier(config: UserPoolConfig, options: VerifierOptions = {}): UserPoolVerifier {
+  const now = options.now ?? (() => Date.now());
+  const verified = new LruCache<string, VerifiedToken>({
+    maxEntries: options.maxCachedTokens ?? 10_000,
+    maxWeight: 32 * 1024 * 1024,
+    weigh: (token) => token.length,
+  });
   const verifier = JwtVerifier.create(
     {
       issuer: config.issuer,
@@ -66,6 +87,12 @@ export function createUserPoolVerifier(config: UserPoolConfig): UserPoolVerifier
   return {
     config,
     async verify(token) {
+      const known = verified.get(token);
+      if (known && now() < known.expiresAt) {
+        return { ok: true, claims: JSON.parse(known.claimsJson) as Record<string, unknown>, expiresAt: known.expiresAt };
+      }
+      // Expired (or never seen): verified in full, which answers the refusal as before.
+      verified.delete(token);
       let alg: unknown;
       try {
         alg = decomposeUnverifiedJwt(token).header.alg;
@@ -76,7 +103,9 @@ export function createUserPoolVerifier(config: UserPoolConfig): UserPoolVerifier
       if (alg !== 'RS256') return { ok: false, refusal: 'NOT_AUTHORIZED' };
       try {
         const payload = await verifier.verify(token);
-        return { ok: true, claims: { ...payload }, expiresAt: (payload.exp ?? 0) * 1000 };
+        const expiresAt = (payload.exp ?? 0) * 1000;
+        verified.set(token, { claimsJson: JSON.stringify(payload), expiresAt });
+        return { ok: true, claims: { ...payload }, expiresAt };
       } catch (error) {
         if (error instanceof JwtExpiredError) return { ok: false, refusal: 'EXPIRED' };
         if (error instanceof JwtParseError) return { ok: false, refusal: 'UNPARSEABLE' };

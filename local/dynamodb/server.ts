@@ -1,20 +1,20 @@
-// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in this process, persisted on disk, with the blobs
-// table created at start and a TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and
-// no permission: it listens on a loopback port of its own, and clients reach it through a front that does both
-// (local/iam/aws-json-front.ts), answering as DynamoDB answers.
+// Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in a worker thread of this process (its decoding
+// and LevelDB work stay off the GraphQL event loop), persisted on disk, with the blobs table created at start and a
+// TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and no permission: it listens
+// on a loopback port of its own, and clients reach it through a front that does both (local/iam/aws-json-front.ts),
+// answering as DynamoDB answers.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { accessControl, type AccessControl } from '../iam/access.ts';
 import { startAwsJsonFront } from '../iam/aws-json-front.ts';
 import { dynamoDbRule } from '../iam/dynamodb-rules.ts';
 import type { Logger } from '../log.ts';
 import { BLOBS_TABLE } from '../../domain/blobs-table.ts';
+import { startDynaliteThread } from './dynalite-thread.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
-import { closeServer, listen } from '../net.ts';
 
 export interface DynamoDbOptions {
   /** The local cloud's data directory: the database lives in `<dataDir>/dynamodb`. */
@@ -73,8 +73,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   await checkDatabaseOpens(path);
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const internalPort = await listen(server, 0, '127.0.0.1');
+  const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, 0, '127.0.0.1');
+  const internalPort = server.port;
   const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
   let front;
   try {
@@ -90,7 +90,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
       logger,
     });
   } catch (error) {
-    await closeServer(server);
+    await server.close();
     throw error;
   }
   const { endpoint, port } = front;
@@ -111,7 +111,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   } catch (error) {
     client.destroy();
     await front.close();
-    await closeServer(server);
+    await server.close();
     throw error;
   }
 
@@ -124,7 +124,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
       await ttl.stop();
       client.destroy();
       await front.close();
-      await closeServer(server);
+      await server.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { createDetector } from './detect.ts';
 import { RekognitionError } from './errors.ts';
 import type { JobRequest, WorkerMessage } from './protocol.ts';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 
 /**
  * Worker thread entry: loads the model once, then labels one image at a time.
@@ -14,6 +15,8 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 
 // One libvips thread per worker: the pool already puts one worker on each core.
 sharp.concurrency(1);
+// Before the models load: the threads they start (onnxruntime's, libvips') inherit the priority.
+lowerThisThreadPriority();
 
 const started = performance.now();
 try {

@@ -18,7 +18,7 @@ describe('local cloud configuration', () => {
         ports: { graphql: 20002, graphqlHttps: 20003, cognito: 4571, s3: 4569, dynamodb: 4567, rekognition: 4570, sqs: 4572 },
         uploadQuotaPerDay: 500,
         amplifyOutputsPath: resolve('amplify_outputs.json'),
-        labellerWorkers: 1,
+        labellerWorkers: undefined,
         ttlSweepSeconds: 30,
         rekognitionTps: undefined,
         processingLeaseSeconds: 120,

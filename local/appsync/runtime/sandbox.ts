@@ -1,10 +1,12 @@
 // Loads a bundled resolver (ESM, APPSYNC_JS) into its own node:vm context: esbuild turns the module into
 // CommonJS, and the only module it can require is @aws-appsync/utils (and its /dynamodb helpers). The context
 // has no Node globals (no process, require, Buffer, timers), no Promise/Proxy/Reflect/Intl, and no eval.
+// Handlers are stopped past their time limit by the ticks handler-guard.ts compiles into the code.
 import path from 'node:path';
 import vm from 'node:vm';
 import { transformSync } from 'esbuild';
 import * as dynamodbModule from './modules/dynamodb.ts';
+import { Deadline, HandlerTimeout, instrument, originalColumn, TICK, type InstrumentedCode } from './handler-guard.ts';
 import { SourceMap, type SourcePosition } from './source-map.ts';
 import { createConsole, type RuntimeLogger } from './util/index.ts';
 
@@ -45,6 +47,9 @@ const LENIENT_JSON_PARSE = `(() => { const parse = JSON.parse; JSON.parse = func
   try { return parse(text, reviver); } catch (error) { return ''; } }; })();`;
 
 export class Sandbox {
+  /** Handler calls never nest (they are synchronous), so one deadline serves every bundle. */
+  private readonly deadline = new Deadline();
+
   constructor(private readonly options: SandboxOptions) {}
 
   load(code: string, bundleFile: string, source: string): LoadedHandlers {
@@ -59,17 +64,18 @@ export class Sandbox {
       path.relative(process.cwd(), path.resolve(path.dirname(bundleFile), s)).split(path.sep).join('/'),
     );
     const { util, runtime, extensions } = this.options.appsyncUtils;
-    const context = vm.createContext(
-      { util, runtime, extensions, console: createConsole(this.options.logger, code) },
-      { name: `appsync:${code}`, codeGeneration: { strings: false, wasm: false } },
-    );
+    const globals = { util, runtime, extensions, console: createConsole(this.options.logger, code) };
+    // Read-only: resolver code cannot replace its own guard.
+    Object.defineProperty(globals, TICK, { value: this.deadline.tick, writable: false, enumerable: false, configurable: false });
+    const context = vm.createContext(globals, { name: `appsync:${code}`, codeGeneration: { strings: false, wasm: false } });
     vm.runInContext(REMOVED_GLOBALS.map((g) => `delete globalThis.${g};`).join(' ') + LENIENT_JSON_PARSE, context);
     const filename = `appsync:${code}.js`;
     // esbuild's CommonJS output imports with require("...") and exports through module.exports; both are
     // renamed so that resolver code sees no `require` or `module` of its own. AppSync runs code in strict
     // mode (an assignment to an undeclared name is a ReferenceError): 'use strict' opens the wrapper, on the
     // wrapper's first line so that stack positions still map through the source map.
-    const body = transformed.code
+    const instrumented = instrument(transformed.code, filename);
+    const body = instrumented.code
       .replace(/\brequire\(("[^"]*")\)/g, '__appsync_import__($1)')
       .replace(/\bmodule\.exports\b/g, '__appsync_module__.exports');
     const wrapper = vm.runInContext(`(function (__appsync_module__, __appsync_import__) {'use strict';\n${body}\n})`, context, {
@@ -84,7 +90,7 @@ export class Sandbox {
     };
     wrapper(module, importModule);
     const exports = module.exports;
-    return new LoadedHandlers(code, context, filename, map, this.options.timeoutMs, {
+    return new LoadedHandlers(code, context, filename, map, instrumented, this.deadline, this.options.timeoutMs, {
       request: typeof exports.request === 'function' ? (exports.request as (ctx: unknown) => unknown) : undefined,
       response: typeof exports.response === 'function' ? (exports.response as (ctx: unknown) => unknown) : undefined,
     });
@@ -97,6 +103,8 @@ export class LoadedHandlers {
     private readonly context: vm.Context,
     private readonly filename: string,
     private readonly map: SourceMap,
+    private readonly instrumented: Pick<InstrumentedCode, 'insertions' | 'guard'>,
+    private readonly deadline: Deadline,
     private readonly timeoutMs: number,
     private readonly handlers: { request?: (ctx: unknown) => unknown; response?: (ctx: unknown) => unknown },
   ) {}
@@ -112,12 +120,20 @@ export class LoadedHandlers {
   call(handler: 'request' | 'response', ctx: unknown, isSignal: (error: unknown) => boolean): unknown {
     const fn = this.handlers[handler];
     if (!fn) throw new CodeError(`${this.code}.js: no ${handler} function is exported`, null, null);
-    this.context.__appsync_invoke__ = () => fn(ctx);
     try {
-      return INVOKE.runInContext(this.context, { timeout: this.timeoutMs });
+      if (this.instrumented.guard === 'deadline') return this.deadline.run(this.timeoutMs, () => fn(ctx));
+      return this.callWithVmTimeout(fn, ctx);
     } catch (error) {
       if (isSignal(error)) throw error;
       throw this.toCodeError(error);
+    }
+  }
+
+  /** A `vm` timeout: its watchdog thread interrupts even a built-in call (see handler-guard.ts for when). */
+  private callWithVmTimeout(fn: (ctx: unknown) => unknown, ctx: unknown): unknown {
+    this.context.__appsync_invoke__ = () => fn(ctx);
+    try {
+      return INVOKE.runInContext(this.context, { timeout: this.timeoutMs });
     } finally {
       delete this.context.__appsync_invoke__;
     }
@@ -125,14 +141,17 @@ export class LoadedHandlers {
 
   private toCodeError(error: unknown): CodeError {
     const e = error as { name?: string; message?: string; stack?: string; code?: string };
-    if (e?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+    if (e?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || error instanceof HandlerTimeout) {
       return new CodeError(`${this.code}.js: execution timed out after ${this.timeoutMs} ms`, null, error);
     }
     const name = e?.name ?? 'Error';
     const message = e?.message ?? String(error);
     const escaped = this.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(e?.stack ?? '');
-    const position = m ? this.map.originalPosition(Number(m[1]) - 1, Number(m[2])) : null;
+    // Stack lines count the wrapper's first line; columns are those of the instrumented code.
+    const line = m ? Number(m[1]) - 1 : 0;
+    const column = m ? originalColumn(this.instrumented.insertions, line - 1, Number(m[2]) - 1) + 1 : 0;
+    const position = m ? this.map.originalPosition(line, column) : null;
     const where = position ? `${position.source}:${position.line}:${position.column}` : `${this.code}.js`;
     return new CodeError(`${where}: ${name}: ${message}`, position, error);
   }

@@ -4,6 +4,8 @@
 // Formatting supports G y u M L Q d D E a H k K h m s S n A X x Z O z V and 'quoted' literals; parsing supports
 // y u M L d E a H k h K m s S and the offset/zone letters. Other letters raise a DateTimeException.
 
+import { LruCache } from '../../lru.ts';
+
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -79,12 +81,48 @@ function fixedOffset(zone: string): { id: string; minutes: number } | null {
   return { id, minutes };
 }
 
+/**
+ * Intl.DateTimeFormat instances by zone and style: making one costs about as much as formatting a hundred dates,
+ * and a handful of zones ever occur (bounded all the same: a zone id is resolver input). An unknown zone is never kept.
+ */
+const offsetFormats = new LruCache<string, Intl.DateTimeFormat>({ maxEntries: 256 });
+const zoneNameFormats = new LruCache<string, Intl.DateTimeFormat>({ maxEntries: 256 });
+
+function offsetFormat(zone: string): Intl.DateTimeFormat {
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(zone, format);
+  }
+  return format;
+}
+
+function zoneNameFormat(zone: string, style: 'short' | 'long'): Intl.DateTimeFormat {
+  const key = `${zone} ${style}`;
+  let format = zoneNameFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: style });
+    zoneNameFormats.set(key, format);
+  }
+  return format;
+}
+
 function checkZone(timezone: string): string {
   const zone = timezone === 'Z' || timezone === 'UTC' || timezone === 'GMT' ? 'UTC' : timezone;
+  if (zone === 'UTC') return zone;
   const fixed = fixedOffset(zone);
   if (fixed) return fixed.id === 'Z' ? 'UTC' : fixed.id;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    offsetFormat(zone);
   } catch {
     throw new TimeFormatError(`Unknown time-zone ID: ${timezone}`);
   }
@@ -96,16 +134,7 @@ function offsetMinutesAt(epochMs: number, zone: string): number {
   if (zone === 'UTC') return 0;
   const fixed = fixedOffset(zone);
   if (fixed) return fixed.minutes;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(epochMs));
+  const parts = offsetFormat(zone).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - (epochMs - (((epochMs % 1000) + 1000) % 1000))) / 60000);
@@ -143,7 +172,7 @@ function formatOffset(minutes: number, withColon: boolean, withMinutes: 'always'
 function zoneName(epochMs: number, zone: string, style: 'short' | 'long'): string {
   if (zone === 'UTC') return style === 'short' ? 'UTC' : 'Coordinated Universal Time';
   if (fixedOffset(zone)) return zone;
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: style }).formatToParts(new Date(epochMs));
+  const parts = zoneNameFormat(zone, style).formatToParts(new Date(epochMs));
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
@@ -218,11 +247,23 @@ function formatToken(token: Token, f: ZonedFields, epochMs: number, zone: string
   }
 }
 
+/** Patterns as tokens: resolvers format with the same few patterns on every call. */
+const patternTokens = new LruCache<string, readonly Token[]>({ maxEntries: 256 });
+
+function tokensOf(pattern: string): readonly Token[] {
+  let tokens = patternTokens.get(pattern);
+  if (!tokens) {
+    tokens = tokenize(pattern);
+    patternTokens.set(pattern, tokens);
+  }
+  return tokens;
+}
+
 export function formatEpochMillis(epochMs: number, pattern: string, timezone = 'UTC'): string {
   if (!Number.isFinite(epochMs)) throw new TimeFormatError(`Not an epoch time: ${epochMs}`);
   const zone = checkZone(timezone);
   const fields = zonedFields(epochMs, zone);
-  return tokenize(pattern)
+  return tokensOf(pattern)
     .map((token) => formatToken(token, fields, epochMs, zone))
     .join('');
 }
@@ -231,7 +272,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** Parses `text` laid out as `pattern`; fields the pattern lacks default to 1970-01-01T00:00:00.000. */
 export function parseToEpochMillis(text: string, pattern: string, timezone = 'UTC'): number {
-  const tokens = tokenize(pattern);
+  const tokens = tokensOf(pattern);
   const setters: Array<(value: string, f: Record<string, number>) => void> = [];
   let parsedZone: string | undefined;
   let source = '^';

@@ -77,6 +77,69 @@ export function response(ctx) { return ctx.result; }
     expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('EvalError') })]);
   });
 
+  it('stops a handler that AppSync accepts but that never ends (a for-of over an array it keeps growing)', async () => {
+    fixture = fixtureRuntime({
+      modules: { 'Query.field': 'export function request() { const seen = [0]; for (const x of seen) { seen.push(x + 1); } return { payload: seen.length }; }\nexport function response(ctx) { return ctx.result; }\n' },
+      resolvers: [{ typeName: 'Query', fieldName: 'field', kind: 'UNIT', code: 'Query.field', dataSource: 'none' }],
+      handlerTimeoutMs: 100,
+    });
+
+    const { data, errors } = await fixture.resolve('Query', 'field');
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: 'Query.field.js: execution timed out after 100 ms' })]);
+  });
+
+  it('stops a handler stuck inside one built-in call (a catastrophic regular expression)', async () => {
+    fixture = fixtureRuntime({
+      modules: { 'Query.field': "export function request() { return { payload: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'.match('^(a+)+$') }; }\nexport function response(ctx) { return ctx.result; }\n" },
+      resolvers: [{ typeName: 'Query', fieldName: 'field', kind: 'UNIT', code: 'Query.field', dataSource: 'none' }],
+      handlerTimeoutMs: 100,
+    });
+
+    const { errors } = await fixture.resolve('Query', 'field');
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('timed out') })]);
+  });
+
+  it('keeps answering once a runaway handler was stopped', async () => {
+    fixture = fixtureRuntime({
+      modules: {
+        'Query.field': 'export function request(ctx) { const seen = [0]; if (ctx.args.loop) { for (const x of seen) { seen.push(x); } } return { payload: seen.length }; }\nexport function response(ctx) { return ctx.result; }\n',
+      },
+      resolvers: [{ typeName: 'Query', fieldName: 'field', kind: 'UNIT', code: 'Query.field', dataSource: 'none' }],
+      handlerTimeoutMs: 50,
+    });
+
+    const stopped = await fixture.resolve('Query', 'field', { loop: true });
+    const next = await fixture.resolve('Query', 'field', { loop: false });
+
+    expect(stopped.errors).toHaveLength(1);
+    expect(next).toEqual({ data: 1, errors: [] });
+  });
+
+  it('cannot switch its own guard off', async () => {
+    const f = unit(`
+export function request() { __appsync_tick__ = () => 0; return { payload: 1 }; }
+export function response(ctx) { return ctx.result; }
+`, false);
+
+    const { errors } = await f.resolve('Query', 'field');
+
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Code', message: expect.stringContaining('TypeError') })]);
+  });
+
+  it('places a Code error at its line and column in the source, loops before it on the same line notwithstanding', async () => {
+    const f = unit(`export function request(ctx) { for (const x of [1]) { x; } return { payload: ctx.args.a.b }; }
+export function response(ctx) { return ctx.result; }
+`);
+
+    const { errors } = await f.resolve('Query', 'field');
+
+    const column = 'export function request(ctx) { for (const x of [1]) { x; } return { payload: ctx.args.a.b }; }'.indexOf('.b') + 1;
+    expect(errors[0].message).toMatch(new RegExp(`Query\\.field\\.js:1:(${column}|${column + 1}): TypeError`));
+  });
+
   it('cannot load a bundle that imports anything but @aws-appsync/utils', () => {
     const source = `import fs from 'node:fs';\nexport function request() { return fs; }\nexport function response() { return null; }\n`;
 
