@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // dist/resolvers/ stays in: the bundles are what AppSync runs, so they pass AppSync's rules too.
-    ignores: ['dist/*', '!dist/resolvers/', 'generated/**', 'cdk.out/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.d.ts'],
+    ignores: ['dist/*', '!dist/resolvers/', 'generated/**', 'client/dist/**', 'client/src/generated/**', 'cdk.out/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.d.ts'],
   },
   {
     files: ['**/*.ts'],

@@ -99,6 +99,13 @@ export class ImageLabelsStack extends Stack {
     presignUpload.addEnvironment('BUCKET_NAME', bucket.bucketName);
     bucket.grantPut(presignUpload, stageObjects);
 
+    // presign-image signs GET URLs of uploaded images (Blob.imageUrl): the URL works only if the signer may read.
+    const presignImage = functions.get('presign-image');
+    presignImage.addEnvironment('BUCKET_NAME', bucket.bucketName);
+    presignImage.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(stageObjects)] }),
+    );
+
     const deleteObject = functions.get('delete-object');
     deleteObject.addEnvironment('BUCKET_NAME', bucket.bucketName);
     bucket.grantDelete(deleteObject, stageObjects);

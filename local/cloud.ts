@@ -77,6 +77,9 @@ function serveClientConfig(req: IncomingMessage, res: ServerResponse, outputs: A
   return true;
 }
 
+/** The local cloud's client configuration: Amplify's, plus the TLS certificate to trust for data.url. */
+export type LocalAmplifyOutputs = AmplifyOutputs & { custom: { userPoolEndpoint: string; tlsCertificate: string } };
+
 /** The handler the upload queue's event source mapping invokes. */
 const UPLOAD_HANDLER = 'process-upload';
 /** The SenderId of the messages S3 writes to the queue. */
@@ -128,8 +131,8 @@ export interface LocalCloud {
   demoPageUrl: string;
   /** The local Cognito user pool: where to sign up and sign in. */
   userPool: { id: string; clientId: string; endpoint: string; issuer: string };
-  /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint). */
-  amplifyOutputs: AmplifyOutputs;
+  /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint and custom.tlsCertificate). */
+  amplifyOutputs: LocalAmplifyOutputs;
   /** Where amplify_outputs.json was written, if it was. */
   amplifyOutputsPath?: string;
   s3Endpoint: string;
@@ -546,13 +549,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
     const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
     // Amplify derives wss:// from the GraphQL URL and insists on it: clients get the TLS endpoint.
-    const outputs = amplifyOutputs({
+    const base = amplifyOutputs({
       region: LOCAL_REGION,
       userPoolId: cognito.userPoolId,
       userPoolClientId: cognito.clientId,
       graphqlUrl: httpsGraphqlUrl || appsync.graphqlUrl,
       userPoolEndpoint: cognito.endpoint,
     });
+    // The endpoint's certificate is self-signed: clients that can (Node, the CLI) trust it from here, as
+    // NODE_EXTRA_CA_CERTS would (the client package reads custom.tlsCertificate).
+    const outputs: LocalAmplifyOutputs = { ...base, custom: { userPoolEndpoint: cognito.endpoint, tlsCertificate: material.cert } };
     clientConfig.outputs = outputs;
     if (options.amplifyOutputsPath) {
       await writeFile(options.amplifyOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);

@@ -2,7 +2,7 @@
 // Read by the CDK stack (infra/) and by the local AppSync (local/appsync/): one list, two clouds.
 // `code` names a file under resolvers/ without extension; its bundle is dist/resolvers/<code>.js.
 
-export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
+export type DataSourceName = 'blobsTable' | 'presignUpload' | 'presignImage' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
 
 export type DataSourceSpec =
   | { kind: 'DYNAMODB'; table: 'blobs' }
@@ -13,6 +13,7 @@ export type DataSourceSpec =
 export const dataSources: Record<DataSourceName, DataSourceSpec> = {
   blobsTable: { kind: 'DYNAMODB', table: 'blobs' },
   presignUpload: { kind: 'LAMBDA', handler: 'presign-upload' },
+  presignImage: { kind: 'LAMBDA', handler: 'presign-image' },
   deleteObject: { kind: 'LAMBDA', handler: 'delete-object' },
   announceDeletion: { kind: 'LAMBDA', handler: 'announce-deletion' },
   deliverCallback: { kind: 'LAMBDA', handler: 'deliver-callback' },
@@ -86,6 +87,7 @@ export const resolvers: ResolverSpec[] = [
     code: 'Mutation.publishBlobResult',
     dataSource: 'none',
   },
+  { typeName: 'Blob', fieldName: 'imageUrl', kind: 'UNIT', code: 'Blob.imageUrl', dataSource: 'presignImage' },
   {
     typeName: 'Subscription',
     fieldName: 'labelsReady',

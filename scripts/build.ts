@@ -1,9 +1,10 @@
 // `npm run build`: generates the GraphQL types and bundles the resolvers, each only when its inputs
 // changed since the last build (content hashes kept in dist/.build-stamps.json), so that
-// `npm start` does not pay for a build it already has. `--force` rebuilds everything.
+// `npm start` does not pay for a build it already has. `--force` rebuilds everything; step names (`client`) build
+// only those steps (`npm install` builds the client package that way: the CLI imports it).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,20 +18,30 @@ interface Step {
   /** Outputs that must exist for the stamp to count. */
   outputs: string[];
   command: string[];
+  /** Removed before the command runs, so nothing stale stays. */
+  clean?: string[];
 }
 
 const steps: Step[] = [
   {
     name: 'codegen',
-    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'codegen.ts', 'package-lock.json'],
-    outputs: ['generated/graphql.ts'],
-    command: [path.join(root, 'node_modules', '.bin', 'graphql-codegen'), '--config', 'codegen.ts'],
+    inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'client/src/operations.graphql', 'scripts/codegen.ts', 'package-lock.json'],
+    outputs: ['generated/graphql.ts', 'client/src/generated/operations.ts'],
+    command: [process.execPath, '--import', 'tsx', 'scripts/codegen.ts'],
   },
   {
     name: 'resolvers',
     inputs: ['schema.graphql', 'local/appsync/aws-preamble.graphql', 'resolvers', 'domain', 'generated', 'scripts/build-resolvers.ts', 'package-lock.json'],
     outputs: ['dist/resolvers'],
     command: [process.execPath, '--import', 'tsx', 'scripts/build-resolvers.ts'],
+  },
+  {
+    // The client package's JavaScript and declarations (client/dist), as it is published.
+    name: 'client',
+    inputs: ['client/src', 'client/package.json', 'client/tsconfig.json', 'package-lock.json'],
+    outputs: ['client/dist/index.js', 'client/dist/node.js'],
+    command: [process.execPath, path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'client'],
+    clean: ['client/dist'],
   },
 ];
 
@@ -60,14 +71,21 @@ function readStamps(): Record<string, string> {
 }
 
 const force = process.argv.includes('--force');
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const unknown = only.filter((name) => !steps.some((step) => step.name === name));
+if (unknown.length > 0) {
+  console.error(`build: no step ${unknown.join(', ')} (steps: ${steps.map((step) => step.name).join(', ')})`);
+  process.exit(2);
+}
 const stamps = readStamps();
-for (const step of steps) {
+for (const step of steps.filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
   const hash = hashOf(step.inputs);
   const built = step.outputs.every((output) => existsSync(path.join(root, output)));
   if (!force && built && stamps[step.name] === hash) {
     console.log(`build: ${step.name} up to date`);
     continue;
   }
+  for (const stale of step.clean ?? []) rmSync(path.join(root, stale), { recursive: true, force: true });
   const [command, ...args] = step.command;
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {

@@ -21,6 +21,11 @@ const SETTINGS: Record<string, FunctionSettings> = {
     timeout: Duration.seconds(10),
     memorySize: 256,
   },
+  'presign-image': {
+    description: 'Signs the short-lived S3 GET URL of a blob image for its owner',
+    timeout: Duration.seconds(10),
+    memorySize: 256,
+  },
   'delete-object': {
     description: 'Deletes the uploaded object of a blob',
     timeout: Duration.seconds(10),

@@ -53,6 +53,7 @@ describe('the Lambda functions', () => {
   it.each([
     ['process-upload', 60, 512],
     ['presign-upload', 10, 256],
+    ['presign-image', 10, 256],
     ['delete-object', 10, 256],
     ['deliver-callback', 30, 256],
   ])('gives %s a timeout of %i s and %i MB', (handler, timeout, memory) => {
@@ -69,6 +70,7 @@ describe('the Lambda functions', () => {
 
   it.each([
     ['presign-upload', ['BUCKET_NAME']],
+    ['presign-image', ['BUCKET_NAME']],
     ['delete-object', ['BUCKET_NAME']],
     ['deliver-callback', ['TABLE_NAME', 'WEBHOOK_SECRET_ARN']],
     ['process-upload', ['TABLE_NAME', 'BUCKET_NAME', 'APPSYNC_GRAPHQL_URL', 'WEBHOOK_SECRET_ARN', 'UPLOAD_QUEUE_URL']],

@@ -134,6 +134,17 @@ describe('the permissions', () => {
     expect(actionsOn('presign-upload', table)).toEqual([]);
   });
 
+  it('let the image URL function read stage objects and nothing else', () => {
+    const statements = statementsOf('presign-image').filter(
+      (statement) => !actionsOf(statement)[0].startsWith('logs:'),
+    );
+
+    expect(statements).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: stageObjects }),
+    ]);
+    expect(actionsOn('presign-image', table)).toEqual([]);
+  });
+
   it('let the delete function delete stage objects and nothing else', () => {
     const statements = statementsOf('delete-object').filter(
       (statement) => !actionsOf(statement)[0].startsWith('logs:'),
@@ -170,7 +181,7 @@ describe('the permissions', () => {
     const invoked = invokes.map((statement) => JSON.stringify(statement.Resource));
 
     expect(invokes.every((statement) => actionsOf(statement).length === 1)).toBe(true);
-    for (const handler of ['presign-upload', 'delete-object', 'deliver-callback']) {
+    for (const handler of ['presign-upload', 'presign-image', 'delete-object', 'deliver-callback']) {
       expect(invoked.some((resource) => resource.includes(`"${logicalId(stack.functions.get(handler))}"`))).toBe(true);
     }
     expect(invoked.some((resource) => resource.includes(`"${logicalId(stack.functions.get('process-upload'))}"`))).toBe(
