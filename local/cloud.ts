@@ -21,7 +21,8 @@ import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../in
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
-import { serveStatic } from './appsync/static-files.ts';
+import { GRAPHIQL_PATH, graphiqlVendorFiles, redirectToGraphiql } from './appsync/graphiql.ts';
+import { serveFiles, serveStatic } from './appsync/static-files.ts';
 import { generateSelfSignedCertificate, type TlsMaterial } from './appsync/tls.ts';
 import {
   DEFAULT_HOST,
@@ -59,6 +60,9 @@ const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
 const PREAMBLE_PATH = join(REPO_ROOT, 'local', 'appsync', 'aws-preamble.graphql');
 /** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
 const WEB_ROOT = join(REPO_ROOT, 'web');
+/** The client package's build, which the page imports (web/api.js → ../client/dist/index.js). */
+const CLIENT_DIST = join(REPO_ROOT, 'client', 'dist');
+const CLIENT_PREFIX = '/client/dist/';
 
 /** AppSync's request limits as the stack sets them by default (infra/config.ts); introspection stays on locally. */
 const LOCAL_API_LIMITS = { queryDepthLimit: 10, resolverCountLimit: 100, introspectionConfig: 'ENABLED' as const };
@@ -129,6 +133,8 @@ export interface LocalCloud {
   wssRealtimeUrl: string;
   /** The demo page (web/), served by the GraphQL server: it reads the client configuration from /amplify_outputs.json. */
   demoPageUrl: string;
+  /** GraphiQL, beside the demo page and signed in the same way. */
+  graphiqlUrl: string;
   /** The local Cognito user pool: where to sign up and sign in. */
   userPool: { id: string; clientId: string; endpoint: string; issuer: string };
   /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint and custom.tlsCertificate). */
@@ -473,6 +479,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     // Known once the servers listen; the page's config route reads it then.
     const clientConfig: { outputs?: AmplifyOutputs } = {};
+    const graphiqlFiles = graphiqlVendorFiles();
     const appsync: AppSyncServer = await startAppSyncServer({
       schemaPath: SCHEMA_PATH,
       preamblePath: PREAMBLE_PATH,
@@ -488,7 +495,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       tls: material,
       httpsPort: ports.graphqlHttps,
       logger: logs.logger('appsync'),
-      serveOther: (req, res) => serveClientConfig(req, res, clientConfig.outputs) || serveStatic(WEB_ROOT, req, res),
+      serveOther: (req, res) =>
+        serveClientConfig(req, res, clientConfig.outputs) ||
+        redirectToGraphiql(req, res) ||
+        serveFiles(graphiqlFiles, req, res) ||
+        serveStatic(CLIENT_DIST, req, res, CLIENT_PREFIX) ||
+        serveStatic(WEB_ROOT, req, res),
     });
     closers.push(() => appsync.close());
     // Before the S3 server closes: events being sent reach the queue.
@@ -570,6 +582,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       httpsGraphqlUrl,
       wssRealtimeUrl: appsync.wssRealtimeUrl ?? '',
       demoPageUrl: new URL('/', appsync.graphqlUrl).href,
+      graphiqlUrl: new URL(GRAPHIQL_PATH, appsync.graphqlUrl).href,
       userPool: { id: cognito.userPoolId, clientId: cognito.clientId, endpoint: cognito.endpoint, issuer: cognito.issuer },
       amplifyOutputs: outputs,
       amplifyOutputsPath: options.amplifyOutputsPath,

@@ -75,6 +75,13 @@ export interface ImageLabelsClient {
   redeliverCallback(id: string, options?: CallOptions): Promise<ImageBlob | null>;
   /** PUTs the image with every header of the ticket; S3's refusals become errors with S3's code. */
   upload(ticket: UploadTicket, image: ImageInput | CheckedImage, options?: UploadOptions): Promise<void>;
+  /** Any subscription: resolves at start_ack; reconnects a dropped socket until closed. */
+  subscribe<TResult, TVariables>(
+    document: TypedDocument<TResult, TVariables>,
+    variables: TVariables,
+    handlers: LiveSubscriptionHandlers<TResult>,
+    options?: CallOptions & { reconnect?: BackoffSettings },
+  ): Promise<LiveSubscription>;
   /** Resolves at start_ack; reconnects a dropped socket until closed. */
   subscribeLabelsReady(
     id: string,
@@ -149,6 +156,9 @@ export function createClientWith(options: ClientOptions, transport: Transport): 
         signal: call.signal,
       });
       if (response.status < 200 || response.status >= 300) throw storageError(response.status, response.text);
+    },
+    subscribe(document, variables, handlers, call = {}) {
+      return subscribeLive(endpoint, document, variables, handlers, call);
     },
     subscribeLabelsReady(id, handlers, call = {}) {
       return subscribeLive(endpoint, LabelsReadyDocument, { id }, {
