@@ -85,8 +85,13 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
   const stopped = aborted(stop.signal);
   signal?.addEventListener('abort', onAbort, { once: true });
   let subscription: LiveSubscription | null = null;
-  // Wakes the poll loop at once (after a reconnection, when the event may have been missed).
-  const poller: { wake: (() => void) | null } = { wake: null };
+  // Wakes the poll loop at once after a reconnection, when the event may have been missed; a wake that comes while
+  // no read is waiting (one is in flight, or polling has not begun) makes the next read start without delay.
+  const poller: { wake: (() => void) | null; pending: boolean } = { wake: null, pending: false };
+  const wakePoller = () => {
+    if (poller.wake) poller.wake();
+    else poller.pending = true;
+  };
 
   const accept = (candidate: ImageBlob) => {
     blob = candidate;
@@ -99,7 +104,7 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
       subscription = await client.subscribeLabelsReady(blob.id, {
         onData: accept,
         onDropped: (error) => report({ phase: 'reconnecting', blob, error }),
-        onReconnected: () => poller.wake?.(),
+        onReconnected: wakePoller,
       }, { signal: stop.signal, reconnect: options.reconnect });
     } catch (error) {
       // A refusal is final; a network failure is not: the wait below reads the blob instead.
@@ -141,14 +146,18 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
   async function poll(): Promise<void> {
     const settings = options.poll ?? DEFAULT_POLL;
     for (let attempt = 0; !stop.signal.aborted; attempt += 1) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoffDelay(settings, attempt));
-        poller.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      poller.wake = null;
+      if (poller.pending) {
+        poller.pending = false;
+      } else {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoffDelay(settings, attempt));
+          poller.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        poller.wake = null;
+      }
       if (stop.signal.aborted) return;
       try {
         const read = await client.getBlob(blob.id, { signal: stop.signal });
