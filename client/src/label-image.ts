@@ -3,11 +3,11 @@
 // state. Events can still be lost (a dropped socket, AppSync itself), so while waiting the blob is also read with
 // backoff (1 s growing to 5 s): a missed event costs seconds. A dropped socket is reopened; every reconnection
 // reads the blob at once. Aborting `signal` stops everything and, by default, deletes the blob it created.
-import { backoffDelay, type BackoffSettings } from './backoff.js';
+import { backoffDelay, sleep, type BackoffSettings } from './backoff.js';
 import type { ImageBlob, ImageLabelsClient, UploadTicket } from './client.js';
 import { ImageLabelsError, isUnauthorized } from './errors.js';
 import { checkImage, type ImageInput } from './image.js';
-import type { LiveSubscription } from './subscription.js';
+import { DEFAULT_RECONNECT, type LiveSubscription } from './subscription.js';
 
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['LABELLED', 'FAILED', 'REJECTED', 'DELETED', 'EXPIRED']);
 export const DEFAULT_POLL: BackoffSettings = { initialMs: 1000, maxMs: 5000, factor: 1.5 };
@@ -84,7 +84,7 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
   const onAbort = () => stop.abort(signal?.reason);
   const stopped = aborted(stop.signal);
   signal?.addEventListener('abort', onAbort, { once: true });
-  let subscription: LiveSubscription | null = null;
+  const live: { subscription: LiveSubscription | null } = { subscription: null };
   // Wakes the poll loop at once after a reconnection, when the event may have been missed; a wake that comes while
   // no read is waiting (one is in flight, or polling has not begun) makes the next read start without delay.
   const poller: { wake: (() => void) | null; pending: boolean } = { wake: null, pending: false };
@@ -100,16 +100,30 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
 
   try {
     report({ phase: 'subscribing', blob, upload: created.upload });
+    const subscribe = () => client.subscribeLabelsReady(blob.id, {
+      onData: accept,
+      onDropped: (error) => report({ phase: 'reconnecting', blob, error }),
+      onReconnected: wakePoller,
+    }, { signal: stop.signal, reconnect: options.reconnect });
     try {
-      subscription = await client.subscribeLabelsReady(blob.id, {
-        onData: accept,
-        onDropped: (error) => report({ phase: 'reconnecting', blob, error }),
-        onReconnected: wakePoller,
-      }, { signal: stop.signal, reconnect: options.reconnect });
+      live.subscription = await subscribe();
     } catch (error) {
-      // A refusal is final; a network failure is not: the wait below reads the blob instead.
+      // A refusal is final; a network failure is not: keep trying in the background while the wait reads the blob.
       if (stop.signal.aborted || !(error instanceof ImageLabelsError) || !error.retryable) throw error;
       report({ phase: 'reconnecting', blob, error });
+      void (async () => {
+        for (let attempt = 0; !stop.signal.aborted; attempt += 1) {
+          try {
+            await sleep(backoffDelay(options.reconnect ?? DEFAULT_RECONNECT, attempt), stop.signal);
+            live.subscription = await subscribe();
+            wakePoller();
+            return;
+          } catch (retryError) {
+            if (stop.signal.aborted) return;
+            report({ phase: 'reconnecting', blob, error: retryError instanceof ImageLabelsError ? retryError : error });
+          }
+        }
+      })();
     }
 
     report({ phase: 'uploading', blob, loaded: 0, total: checked.size });
@@ -134,7 +148,7 @@ export async function labelImage(client: ImageLabelsClient, image: ImageInput, o
     signal?.removeEventListener('abort', onAbort);
     stop.abort();
     poller.wake?.();
-    subscription?.close();
+    live.subscription?.close();
   }
 
   function finish(final: ImageBlob): ImageBlob {

@@ -124,6 +124,28 @@ describe('labelImage', () => {
     expect(proxy.accepted - acceptedBefore).toBeGreaterThanOrEqual(2);
   });
 
+  it('subscribes in the background when the realtime endpoint cannot be reached at first, and gets the result through it', { timeout: RESULT_TIMEOUT_MS }, async () => {
+    const client = await newUserClient();
+    const acceptedBefore = proxy.accepted;
+    const { events, onProgress } = recorder();
+    proxy.refusing = true;
+
+    const blob = await client.labelImage(chelsea, {
+      poll: { initialMs: 10 * 60_000, maxMs: 10 * 60_000 },
+      reconnect: { initialMs: 50, maxMs: 200 },
+      onProgress(progress) {
+        onProgress(progress);
+        if (progress.phase === 'reconnecting') proxy.refusing = false;
+      },
+    }).finally(() => {
+      proxy.refusing = false;
+    });
+
+    expect(blob.status).toBe('LABELLED');
+    expect(events.find((event) => event.phase === 'reconnecting')).toMatchObject({ error: { code: 'NetworkError' } });
+    expect(proxy.accepted - acceptedBefore).toBeGreaterThanOrEqual(1);
+  });
+
   it('cancels on the signal during the upload and deletes the blob it created', { timeout: RESULT_TIMEOUT_MS }, async () => {
     const client = await newUserClient();
     const controller = new AbortController();
