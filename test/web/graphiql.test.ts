@@ -108,13 +108,14 @@ describe('GraphiQL', () => {
     await page.getByRole('link', { name: 'GraphiQL' }).click();
     await expect.poll(() => page.locator('#who').textContent(), { timeout: 10_000 }).toContain(`Signed in as ${email}`);
     expect(await page.locator('#sign-in').isVisible()).toBe(false);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
     await setQuery(`subscription Ready { labelsReady(id: "${id}") { id status error { code } } }`);
     await page.locator('.graphiql-execute-button').click();
     // Once the realtime socket acknowledged the subscription, the blob is deleted: the event says DELETED.
-    await expect.poll(() => acknowledged, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => acknowledged, { timeout: 30_000 }).toBe(true);
     await graphql(idToken, `mutation { deleteBlob(id: "${id}") { id } }`);
 
-    await expect.poll(resultText, { timeout: 10_000 }).toContain('BlobDeleted');
+    await expect.poll(resultText, { timeout: 30_000 }).toContain('BlobDeleted');
 
     expect(await resultText()).toContain('"DELETED"');
     expect(pageErrors).toEqual([]);
