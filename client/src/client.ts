@@ -47,6 +47,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** For documents holding several operations: which one runs. */
+export interface OperationOptions extends CallOptions {
+  operationName?: string;
+}
+
 export interface UploadOptions extends CallOptions {
   onProgress?(loaded: number, total: number): void;
 }
@@ -63,7 +68,7 @@ export interface ImageLabelsClient {
   readonly graphqlUrl: string;
   readonly realtimeUrl: string;
   /** Any operation: a generated document, or a string cast to TypedDocument<Result, Variables>. */
-  graphql<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, options?: CallOptions): Promise<TResult>;
+  graphql<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, options?: OperationOptions): Promise<TResult>;
   createBlob(input: CreateBlobInput, options?: CallOptions): Promise<CreatedBlob>;
   /** null: no such blob for this caller (never created, deleted, or another user's). */
   getBlob(id: string, options?: CallOptions): Promise<ImageBlob | null>;
@@ -80,7 +85,7 @@ export interface ImageLabelsClient {
     document: TypedDocument<TResult, TVariables>,
     variables: TVariables,
     handlers: LiveSubscriptionHandlers<TResult>,
-    options?: CallOptions & { reconnect?: BackoffSettings },
+    options?: OperationOptions & { reconnect?: BackoffSettings },
   ): Promise<LiveSubscription>;
   /** Resolves at start_ack; reconnects a dropped socket until closed. */
   subscribeLabelsReady(
@@ -117,8 +122,8 @@ export function createClientWith(options: ClientOptions, transport: Transport): 
     auth: options.auth,
     transport,
   };
-  const graphql = <TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, call: CallOptions = {}) =>
-    executeGraphQL(endpoint, document, variables, call.signal);
+  const graphql = <TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, call: OperationOptions = {}) =>
+    executeGraphQL(endpoint, document, variables, call.signal, call.operationName);
 
   const client: ImageLabelsClient = {
     graphqlUrl: endpoint.graphqlUrl,

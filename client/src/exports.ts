@@ -1,7 +1,17 @@
 // What both entry points export besides createClient.
 export { apiKeyAuth, userPoolAuth, type AuthMode, type AuthProvider, type AuthRequest, type TokenSource } from './auth.js';
 export type { BackoffSettings } from './backoff.js';
-export type { BlobPage, CallOptions, ClientOptions, CreatedBlob, ImageBlob, ImageLabelsClient, UploadOptions, UploadTicket } from './client.js';
+export type {
+  BlobPage,
+  CallOptions,
+  ClientOptions,
+  CreatedBlob,
+  ImageBlob,
+  ImageLabelsClient,
+  OperationOptions,
+  UploadOptions,
+  UploadTicket,
+} from './client.js';
 export { configFromAmplifyOutputs, realtimeUrlFor, type ApiConfig, type UserPoolSettings } from './config.js';
 export {
   ImageLabelsError,

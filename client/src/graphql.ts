@@ -38,8 +38,9 @@ export async function executeGraphQL<TResult, TVariables>(
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
   signal?: AbortSignal,
+  operationName?: string,
 ): Promise<TResult> {
-  const body = JSON.stringify({ query: document, variables });
+  const body = JSON.stringify({ query: document, variables, ...(operationName ? { operationName } : {}) });
   const send = async () => {
     const added = await endpoint.auth.authorize({ url: endpoint.graphqlUrl, body, headers: JSON_HEADERS });
     return endpoint.transport.post(endpoint.graphqlUrl, withoutHost({ ...JSON_HEADERS, ...added }), body, signal);

@@ -64,10 +64,10 @@ export async function openSubscription<TResult, TVariables>(
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
   handlers: SubscriptionHandlers<TResult>,
-  options: { startTimeoutMs?: number; signal?: AbortSignal } = {},
+  options: { startTimeoutMs?: number; signal?: AbortSignal; operationName?: string } = {},
 ): Promise<OpenSubscription> {
   const host = new URL(endpoint.graphqlUrl).host;
-  const data = JSON.stringify({ query: document, variables });
+  const data = JSON.stringify({ query: document, variables, ...(options.operationName ? { operationName: options.operationName } : {}) });
   const connectAuth = {
     host,
     ...(await endpoint.auth.authorize({ url: `${endpoint.graphqlUrl}/connect`, body: '{}', headers: CONNECT_HEADERS })),

@@ -26,13 +26,13 @@ async function openAuthorized<TResult, TVariables>(
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
   handlers: { onData(data: TResult): void; onEnd(error: ImageLabelsError): void },
-  signal: AbortSignal,
+  options: { signal: AbortSignal; operationName?: string },
 ): Promise<OpenSubscription> {
   try {
-    return await openSubscription(endpoint, document, variables, handlers, { signal });
+    return await openSubscription(endpoint, document, variables, handlers, options);
   } catch (error) {
     if (!isUnauthorized(error) || !(await endpoint.auth.refresh())) throw error;
-    return openSubscription(endpoint, document, variables, handlers, { signal });
+    return openSubscription(endpoint, document, variables, handlers, options);
   }
 }
 
@@ -41,7 +41,7 @@ export async function subscribeLive<TResult, TVariables>(
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
   handlers: LiveSubscriptionHandlers<TResult>,
-  options: { signal?: AbortSignal; reconnect?: BackoffSettings } = {},
+  options: { signal?: AbortSignal; reconnect?: BackoffSettings; operationName?: string } = {},
 ): Promise<LiveSubscription> {
   const stopped = new AbortController();
   const settings = options.reconnect ?? DEFAULT_RECONNECT;
@@ -55,7 +55,10 @@ export async function subscribeLive<TResult, TVariables>(
     current?.close();
     current = null;
   };
-  const open = () => openAuthorized(endpoint, document, variables, { onData: handlers.onData, onEnd: dropped }, stopped.signal);
+  const open = () => openAuthorized(endpoint, document, variables, { onData: handlers.onData, onEnd: dropped }, {
+    signal: stopped.signal,
+    operationName: options.operationName,
+  });
 
   function dropped(error: ImageLabelsError): void {
     current = null;

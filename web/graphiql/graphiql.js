@@ -10,6 +10,7 @@ import { $ } from '../dom.js';
 import { describe } from '../errors.js';
 import { createSession, sessionStorageKey, tabStorage } from '../session.js';
 import { createUserPoolClient } from '../user-pool.js';
+import { prepare } from './operations.js';
 
 /**
  * @typedef {{ createElement(type: unknown, props?: Record<string, unknown> | null): unknown }} ReactLike
@@ -32,14 +33,6 @@ query Recent {
 `;
 
 const globals = /** @type {{ React: ReactLike, ReactDOM: ReactDomLike, GraphiQL: unknown }} */ (/** @type {unknown} */ (window));
-
-/** The type of the operation GraphiQL runs (the named one, else the first). @param {GraphQLParams} params */
-export function operationType(params) {
-  const source = params.query.replace(/#[^\n]*/g, '').replace(/"""[\s\S]*?"""|"(?:\\.|[^"\\])*"/g, '""');
-  const operations = [...source.matchAll(/(^|[}\s])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g)];
-  const chosen = params.operationName ? operations.find((match) => match[3] === params.operationName) : operations[0];
-  return chosen?.[2] ?? 'query';
-}
 
 /** An Authorization the Headers tab sets, which then wins over the session's. @param {FetcherOptions | undefined} options */
 function headerToken(options) {
@@ -93,7 +86,7 @@ function createFetcher(endpoint, session) {
     const started = clientFor(token).subscribe(params.query, params.variables ?? {}, {
       onData: (data) => push({ data }),
       onDropped: (error) => push({ errors: [{ message: `The connection dropped (${error.code}); reconnecting…` }] }),
-    }).catch((error) => {
+    }, { operationName: params.operationName ?? undefined }).catch((error) => {
       push({ errors: [{ errorType: error?.code, message: describe(error) }] });
       return null;
     });
@@ -117,10 +110,11 @@ function createFetcher(endpoint, session) {
     };
   }
 
-  /** @param {GraphQLParams} params @param {FetcherOptions} [options] */
-  return (params, options) => {
+  /** @param {GraphQLParams} graphiqlParams @param {FetcherOptions} [options] */
+  return (graphiqlParams, options) => {
     const token = headerToken(options);
-    return operationType(params) === 'subscription' ? subscribe(params, token) : post(params, token);
+    const { params, type } = prepare(graphiqlParams);
+    return type === 'subscription' ? subscribe(params, token) : post(params, token);
   };
 }
 
