@@ -118,5 +118,7 @@ export function toBlob(record: BlobRecord | null | undefined, nowIso: string): B
     updatedAt: record.updatedAt,
     uploadExpiresAt: record.uploadExpiresAt,
     labelledAt: record.labelledAt ?? null,
+    // Resolved per request, for the owner only (resolvers/Blob.imageUrl.ts): never stored, never published.
+    imageUrl: null,
   };
 }

@@ -37,3 +37,15 @@ export type DeliverCallbackResult = BlobRecord;
 export interface AnnounceDeletionRequest {
   record: BlobRecord;
 }
+
+/** Blob.imageUrl: the owner's short-lived download URL of an image that was read. */
+export interface PresignImageRequest {
+  id: string;
+  /** The blob's declared type: the download is served with it, never as anything a browser would run. */
+  contentType: string;
+}
+
+export interface PresignImageResult {
+  url: string;
+  expiresAt: string;
+}

@@ -44,6 +44,12 @@ export const FUNCTIONS = {
     // A presigned URL works only while its signer may do what it signs.
     permissions: [{ actions: ['s3:PutObject'], resource: 'uploadObjects' }],
   },
+  'presign-image': {
+    ...OBJECT_DATA_SOURCE,
+    description: 'Signs the short-lived S3 GET URL of a blob image for its owner',
+    // The URL works only while its signer may read the object.
+    permissions: [{ actions: ['s3:GetObject'], resource: 'uploadObjects' }],
+  },
   'delete-object': {
     ...OBJECT_DATA_SOURCE,
     description: 'Deletes the uploaded object of a blob',

@@ -25,6 +25,11 @@ export type Blob = {
   createdAt: Scalars['AWSDateTime']['output'];
   error: Maybe<BlobError>;
   id: Scalars['ID']['output'];
+  /**
+   * A URL to download the uploaded image, valid for 5 minutes: for the blob's owner only, and only once the image was
+   * read (LABELLED or FAILED); null otherwise (never for REJECTED: those bytes are not an image it could show).
+   */
+  imageUrl: Maybe<Scalars['AWSURL']['output']>;
   labelledAt: Maybe<Scalars['AWSDateTime']['output']>;
   labels: Maybe<Array<Label>>;
   maxLabels: Scalars['Int']['output'];

@@ -25,7 +25,8 @@ import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../in
 import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
-import { serveStatic } from './appsync/static-files.ts';
+import { GRAPHIQL_PATH, graphiqlVendorFiles, redirectToGraphiql } from './appsync/graphiql.ts';
+import { serveFiles, serveStatic } from './appsync/static-files.ts';
 import { generateSelfSignedCertificate, type TlsMaterial } from './appsync/tls.ts';
 import {
   DEFAULT_HOST,
@@ -72,6 +73,9 @@ const SCHEMA_PATH = join(REPO_ROOT, 'schema.graphql');
 const PREAMBLE_PATH = join(REPO_ROOT, 'graphql', 'aws-appsync.graphql');
 /** The demo page, served at `/` beside /graphql (same origin: the page needs no CORS for the API). */
 const WEB_ROOT = join(REPO_ROOT, 'web');
+/** The client package's build, which the page imports (web/api.js → ../client/dist/index.js). */
+const CLIENT_DIST = join(REPO_ROOT, 'client', 'dist');
+const CLIENT_PREFIX = '/client/dist/';
 
 /** AppSync's request limits as the stack sets them by default (infra/config.ts); introspection stays on locally. */
 const LOCAL_API_LIMITS = { queryDepthLimit: 10, resolverCountLimit: 100, introspectionConfig: 'ENABLED' as const };
@@ -89,6 +93,9 @@ function serveClientConfig(req: IncomingMessage, res: ServerResponse, outputs: A
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }
+
+/** The local cloud's client configuration: Amplify's, plus the TLS certificate to trust for data.url. */
+export type LocalAmplifyOutputs = AmplifyOutputs & { custom: { userPoolEndpoint: string; tlsCertificate: string } };
 
 /** The SenderId of the messages S3 writes to the queue. */
 const S3_SENDER_ID = 'AIDALOCALS3NOTIFICATIONS';
@@ -131,10 +138,12 @@ export interface LocalCloud {
   wssRealtimeUrl: string;
   /** The demo page (web/), served by the GraphQL server: it reads the client configuration from /amplify_outputs.json. */
   demoPageUrl: string;
+  /** GraphiQL, beside the demo page and signed in the same way. */
+  graphiqlUrl: string;
   /** The local Cognito user pool: where to sign up and sign in. */
   userPool: { id: string; clientId: string; endpoint: string; issuer: string };
-  /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint). */
-  amplifyOutputs: AmplifyOutputs;
+  /** What a client needs (amplify_outputs.json, with custom.userPoolEndpoint and custom.tlsCertificate). */
+  amplifyOutputs: LocalAmplifyOutputs;
   /** Where amplify_outputs.json was written, if it was. */
   amplifyOutputsPath?: string;
   s3Endpoint: string;
@@ -442,6 +451,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     // Known once the servers listen; the page's config route reads it then.
     const clientConfig: { outputs?: AmplifyOutputs } = {};
+    const graphiqlFiles = graphiqlVendorFiles();
     const appsync: AppSyncServer = await startAppSyncServer({
       schemaPath: SCHEMA_PATH,
       preamblePath: PREAMBLE_PATH,
@@ -457,7 +467,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       tls: material,
       httpsPort: ports.graphqlHttps,
       logger: logs.logger('appsync'),
-      serveOther: (req, res) => serveClientConfig(req, res, clientConfig.outputs) || serveStatic(WEB_ROOT, req, res),
+      serveOther: (req, res) =>
+        serveClientConfig(req, res, clientConfig.outputs) ||
+        redirectToGraphiql(req, res) ||
+        serveFiles(graphiqlFiles, req, res) ||
+        serveStatic(CLIENT_DIST, req, res, CLIENT_PREFIX) ||
+        serveStatic(WEB_ROOT, req, res),
     });
     // Closed after the API and the queue's consumer, before the services: the invocations they started finish first.
     closers.push(async () => running.lambda?.close());
@@ -541,13 +556,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const boundPort = (url: string | undefined) => Number(new URL(url ?? 'http://x:0').port);
     const httpsGraphqlUrl = appsync.httpsGraphqlUrl ?? '';
     // Amplify derives wss:// from the GraphQL URL and insists on it: clients get the TLS endpoint.
-    const outputs = amplifyOutputs({
+    const base = amplifyOutputs({
       region: LOCAL_REGION,
       userPoolId: cognito.userPoolId,
       userPoolClientId: cognito.clientId,
       graphqlUrl: httpsGraphqlUrl || appsync.graphqlUrl,
       userPoolEndpoint: cognito.endpoint,
     });
+    // The endpoint's certificate is self-signed: clients that can (Node, the CLI) trust it from here, as
+    // NODE_EXTRA_CA_CERTS would (the client package reads custom.tlsCertificate).
+    const outputs: LocalAmplifyOutputs = { ...base, custom: { userPoolEndpoint: cognito.endpoint, tlsCertificate: material.cert } };
     clientConfig.outputs = outputs;
     if (options.amplifyOutputsPath) {
       await writeFile(options.amplifyOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
@@ -559,6 +577,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       httpsGraphqlUrl,
       wssRealtimeUrl: appsync.wssRealtimeUrl ?? '',
       demoPageUrl: new URL('/', appsync.graphqlUrl).href,
+      graphiqlUrl: new URL(GRAPHIQL_PATH, appsync.graphqlUrl).href,
       userPool: { id: cognito.userPoolId, clientId: cognito.clientId, endpoint: cognito.endpoint, issuer: cognito.issuer },
       amplifyOutputs: outputs,
       amplifyOutputsPath: options.amplifyOutputsPath,

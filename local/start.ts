@@ -1,7 +1,20 @@
-// `npm start`: runs the local cloud until Ctrl-C or SIGTERM, then shuts it down cleanly (data kept).
-import { startLocalCloud, type LocalCloud } from './cloud.ts';
+// `npm start`: builds what is out of date, runs the local cloud until Ctrl-C or SIGTERM, then shuts it down cleanly
+// (data kept). `--help` answers before anything is built or loaded.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LocalCloud } from './cloud.ts';
 import { parseStartCommand, USAGE } from './config.ts';
-import { createLogStream } from './log.ts';
+
+const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build.ts', import.meta.url));
+
+/** `npm run build`: each step only when its inputs changed (a second start builds nothing). */
+function buildIfNeeded(): void {
+  const build = spawnSync(process.execPath, ['--import', 'tsx', BUILD_SCRIPT], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.stderr.write('npm start: the build failed (see above)\n');
+    process.exit(build.status ?? 1);
+  }
+}
 
 function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string {
   const bold = (text: string) => (colour ? `\u001b[1m${text}\u001b[0m` : text);
@@ -12,6 +25,7 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     ['GraphQL (TLS)', cloud.httpsGraphqlUrl],
     ['Realtime (TLS)', cloud.wssRealtimeUrl],
     ['Demo page', cloud.demoPageUrl],
+    ['GraphiQL', cloud.graphiqlUrl],
     ['User pool', `${cloud.userPool.endpoint}  pool ${cloud.userPool.id}  client ${cloud.userPool.clientId}`],
     ['Client config', cloud.amplifyOutputsPath ?? '(not written)'],
     ['Certificate', cloud.certificatePath],
@@ -34,6 +48,9 @@ function banner(cloud: LocalCloud, startedInMs: number, colour: boolean): string
     `    export API=${cloud.graphqlUrl}`,
     `    export TOKEN=$(npm run -s token -- --email you@example.com --password 'Passw0rd!' --signup)`,
     `    curl -s $API -H "authorization: $TOKEN" -H 'content-type: application/json' -d '{"query":"{ blobs { items { id status } } }"}'`,
+    `  CLI (reads ./amplify_outputs.json):`,
+    `    npx image-labels login --signup --email you@example.com --password 'Passw0rd!'`,
+    `    npx image-labels label photo.jpg`,
     `  Amplify: Amplify.configure(outputs) with Auth.Cognito.userPoolEndpoint = outputs.custom.userPoolEndpoint (README).`,
     '',
     dim('  Ctrl-C stops it; the data stays in the data directory.'),
@@ -55,6 +72,9 @@ async function main(): Promise<void> {
     return;
   }
   const { settings } = command;
+  buildIfNeeded();
+  // Loaded after the build: the cloud reads the resolver bundles and the generated types.
+  const [{ startLocalCloud }, { createLogStream }] = await Promise.all([import('./cloud.ts'), import('./log.ts')]);
   const logs = createLogStream({ format: settings.logFormat, level: settings.logLevel });
   // The handlers' JSON logs (Powertools, on stdout) join the same stream, with their component.
   const releaseConsole = logs.captureConsole();
@@ -102,6 +122,7 @@ async function main(): Promise<void> {
       userPoolEndpoint: cloud.userPool.endpoint,
       amplifyOutputsPath: cloud.amplifyOutputsPath,
       demoPageUrl: cloud.demoPageUrl,
+      graphiqlUrl: cloud.graphiqlUrl,
       certificatePath: cloud.certificatePath,
       webhookSecret: cloud.webhookSecret,
       s3Endpoint: cloud.s3Endpoint,
@@ -139,8 +160,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
-  // `npm start` runs `sh -c "npm run build && node …"`: a SIGTERM to npm ends the shell, not this
-  // process, which is handed to init. Noticing the new parent stops us as the signal would have.
+  // `npm start` runs `sh -c "node …"` under npm: a SIGTERM to npm may end npm or the shell and not this process,
+  // which is then handed to init. Noticing the new parent stops us as the signal would have.
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent && !stopping) {

@@ -5,7 +5,7 @@
 // data source says what the resolvers do with its table, and its role may do exactly that.
 import type { Permission } from '../domain/resources.ts';
 
-export type DataSourceName = 'blobsTable' | 'presignUpload' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
+export type DataSourceName = 'blobsTable' | 'presignUpload' | 'presignImage' | 'deleteObject' | 'announceDeletion' | 'deliverCallback' | 'none';
 
 export type DataSourceSpec =
   | { kind: 'DYNAMODB'; table: 'blobs'; permissions: readonly Permission[] }
@@ -24,6 +24,7 @@ export const dataSources: Record<DataSourceName, DataSourceSpec> = {
     ],
   },
   presignUpload: { kind: 'LAMBDA', handler: 'presign-upload' },
+  presignImage: { kind: 'LAMBDA', handler: 'presign-image' },
   deleteObject: { kind: 'LAMBDA', handler: 'delete-object' },
   announceDeletion: { kind: 'LAMBDA', handler: 'announce-deletion' },
   deliverCallback: { kind: 'LAMBDA', handler: 'deliver-callback' },
@@ -84,5 +85,7 @@ export const resolvers: ResolverSpec[] = [
     ['deliverCallback', '2-deliver-callback', 'deliverCallback'],
   ]),
   unit('Mutation', 'publishBlobResult', 'none'),
+  // The owner's short-lived download URL, signed per request (never stored, never published).
+  unit('Blob', 'imageUrl', 'presignImage'),
   unit('Subscription', 'labelsReady', 'blobsTable'),
 ];

@@ -1,7 +1,7 @@
 // @ts-check
 // Small DOM helpers: find an element the page must have, build elements from text (never parsed as HTML), and
 // render an error card.
-import { ApiError, errorDetails, errorMessage } from './errors.js';
+import { errorDetails, toApiError } from './errors.js';
 
 /** @param {string} id @returns {HTMLElement} */
 export function $(id) {
@@ -30,13 +30,22 @@ export function el(tag, attributes = {}, ...children) {
  * @param {{ passwordRules?: string }} [context]
  */
 export function showErrorCard(id, error, context = {}) {
-  const box = $(id);
+  fillErrorCard($(id), error, context);
+}
+
+/**
+ * The same in a given element (an item of the upload queue has its own).
+ * @param {HTMLElement} box
+ * @param {unknown} error
+ * @param {{ passwordRules?: string }} [context]
+ */
+export function fillErrorCard(box, error, context = {}) {
   box.replaceChildren();
   if (!error) {
     box.hidden = true;
     return;
   }
-  const apiError = error instanceof ApiError ? error : new ApiError('Page', 'Error', errorMessage(error));
+  const apiError = toApiError(error);
   const details = errorDetails(apiError, context);
   box.append(
     el('p', { class: 'error-title' },

@@ -1,5 +1,6 @@
 // @ts-check
 // The page's failures as typed values, and what each tells the user to do. No DOM: tests run it in Node.
+import { ImageLabelsError } from '../client/dist/index.js';
 
 /**
  * A failure with a stable type, from the user pool, GraphQL, the realtime socket, the upload, or the blob itself.
@@ -21,6 +22,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Any failure as the page shows it: the client package's errors keep their source, code and errorInfo.
+ * @param {unknown} error
+ * @returns {ApiError}
+ */
+export function toApiError(error) {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ImageLabelsError) {
+    return new ApiError(error.source, error.code, error.message, { details: [...error.details], info: error.info });
+  }
+  if (error instanceof Error && error.name === 'AbortError') return new ApiError('Page', 'Cancelled', 'Cancelled');
+  return new ApiError('Page', 'Error', errorMessage(error));
+}
+
 /** @param {unknown} error */
 export function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
@@ -28,12 +43,14 @@ export function errorMessage(error) {
 
 /** @param {unknown} error */
 export function describe(error) {
-  return error instanceof ApiError ? `${error.type}: ${error.message}` : errorMessage(error);
+  const apiError = toApiError(error);
+  return apiError.type === 'Error' ? apiError.message : `${apiError.type}: ${apiError.message}`;
 }
 
 /** @param {unknown} error */
 export function isUnauthorized(error) {
-  return error instanceof ApiError && (error.type === 'UnauthorizedException' || error.type === 'Unauthorized');
+  const apiError = toApiError(error);
+  return apiError.type === 'UnauthorizedException' || apiError.type === 'Unauthorized';
 }
 
 /**
@@ -72,6 +89,15 @@ export function errorDetails(error, context = {}) {
       break;
     case 'PreconditionFailed':
       lines.push('This upload URL was used already: upload the image again to create a new blob.');
+      break;
+    case 'UnsupportedContentType':
+      lines.push('Only JPEG and PNG images can be labelled: nothing was uploaded.');
+      break;
+    case 'ImageTooLarge':
+      lines.push('Images of at most 15 MB can be labelled: nothing was uploaded.');
+      break;
+    case 'NetworkError':
+      lines.push('Check the connection, then retry.');
       break;
     case 'UsernameExistsException':
       lines.push('Sign in with this email instead, or sign up with another one.');

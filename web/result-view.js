@@ -1,26 +1,33 @@
 // @ts-check
-// The result card: the blob's labels (name, confidence bar, parents, categories, aliases, boxes) and, when the file
-// is at hand, the image with every instance's bounding box. Boxes are ratios of the image (0..1), placed as
-// percentages of a frame that wraps the image exactly.
+// The result card: the blob's labels (name, confidence bar, parents, categories, aliases, boxes) and the image with
+// every instance's bounding box (the file just uploaded, or the blob's short-lived image URL). Boxes are ratios of
+// the image (0..1), placed as percentages of a frame that wraps the image exactly.
 import { $, el } from './dom.js';
 import { clampRatio, formatBytes, formatPercent } from './format.js';
 
 const BOX_COLOURS = ['#d9480f', '#1971c2', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
 
 /**
- * @typedef {import('./api.js').ApiBlob} ApiBlob
- * @typedef {import('./api.js').Label} Label
+ * @typedef {import('./api.js').ImageBlob} ImageBlob
+ * @typedef {NonNullable<ImageBlob['labels']>[number]} Label
+ * @typedef {{ file: File } | { url: string, name: string } | null} ImageSource
  */
 
+/** Statuses whose bytes are an image: a REJECTED upload may be anything, so it is never shown. */
+const SHOWABLE = ['LABELLED', 'FAILED'];
+
 /**
- * Shows the blob's labels, and the image with its boxes when the file is at hand.
- * @param {ApiBlob | null} blob
- * @param {File | null} file
+ * Shows the blob's labels and, when there is an image to show, the image with its boxes: the file just uploaded,
+ * or the owner's short-lived image URL of an older blob.
+ * @param {ImageBlob | null} blob
+ * @param {ImageSource} source
  */
-export function showResult(blob, file) {
+export function showResult(blob, source) {
   const section = $('result');
   const image = /** @type {HTMLImageElement} */ ($('preview'));
   if (image.src.startsWith('blob:')) URL.revokeObjectURL(image.src);
+  image.onerror = null;
+  image.removeAttribute('src');
   $('boxes').replaceChildren();
   $('labels').replaceChildren();
   if (!blob) {
@@ -35,19 +42,39 @@ export function showResult(blob, file) {
     blob.callback ? `callback ${blob.callback.status.toLowerCase()} (${blob.callback.attempts} attempts)` : null,
   ].filter(Boolean).join(' · ');
 
-  $('preview-frame').hidden = !file;
-  if (file) {
-    image.src = URL.createObjectURL(file);
-    image.alt = `The uploaded image, ${file.name}`;
+  const frame = $('preview-frame');
+  const showable = source !== null && SHOWABLE.includes(blob.status);
+  frame.hidden = !showable;
+  const noImage = $('no-image');
+  noImage.hidden = showable;
+  noImage.textContent = showable ? '' : noImageText(blob, source);
+  if (showable && source) {
+    const name = 'file' in source ? source.file.name : source.name;
+    // A URL that stopped working (expired, deleted) leaves a note, never a broken image.
+    image.onerror = () => {
+      frame.hidden = true;
+      noImage.hidden = false;
+      noImage.textContent = 'The image could not be loaded (its link may have expired): show the blob again.';
+      $('preview-caption').textContent = '';
+    };
+    image.src = 'file' in source ? URL.createObjectURL(source.file) : source.url;
+    image.alt = `The image of blob ${blob.id}, ${name}`;
     const boxes = countBoxes(labels);
-    $('preview-caption').textContent = `${file.name}: ${boxes} bounding box${boxes === 1 ? '' : 'es'}`;
+    $('preview-caption').textContent = `${name}: ${boxes} bounding box${boxes === 1 ? '' : 'es'}`;
     drawBoxes(labels, colours);
   } else {
-    image.removeAttribute('src');
-    $('preview-caption').textContent = 'The image is not kept by this page: labels only.';
+    $('preview-caption').textContent = '';
   }
   renderLabels(labels, colours, blob.status);
   section.hidden = false;
+}
+
+/** @param {ImageBlob} blob @param {ImageSource} source */
+function noImageText(blob, source) {
+  if (blob.status === 'REJECTED') return 'No image to show: the upload was rejected (it is not an image the API can read).';
+  if (blob.status === 'DELETED') return 'No image to show: the blob was deleted.';
+  if (!SHOWABLE.includes(blob.status)) return `No image yet: the blob is ${blob.status.toLowerCase().replace(/_/g, ' ')}.`;
+  return source === null ? 'The image is no longer available.' : '';
 }
 
 /** @param {Label[]} labels */

@@ -4,6 +4,38 @@
 // at sign-out. Every caller asks `idToken()` just before it sends a request.
 import { ApiError, isRecord } from './errors.js';
 
+/** The prefix of every session kept in sessionStorage (the demo page and GraphiQL share them). */
+export const SESSION_STORAGE_PREFIX = 'image-labels.session:';
+
+/**
+ * Where a session is kept: one per user pool, app client and API, so tokens never go to an API they were not
+ * obtained for.
+ * @param {{ graphqlUrl: string, userPool: { endpoint: string, userPoolId: string, clientId: string } }} config
+ */
+export function sessionStorageKey(config) {
+  const { endpoint, userPoolId, clientId } = config.userPool;
+  return `${SESSION_STORAGE_PREFIX}${endpoint}|${userPoolId}|${clientId}|${config.graphqlUrl}`;
+}
+
+/**
+ * sessionStorage (this tab only), or a map for this page only when the browser refuses storage.
+ * @returns {KeyValueStorage}
+ */
+export function tabStorage() {
+  try {
+    sessionStorage.getItem(SESSION_STORAGE_PREFIX);
+    return sessionStorage;
+  } catch {
+    /** @type {Map<string, string>} */
+    const memory = new Map();
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => void memory.set(key, value),
+      removeItem: (key) => void memory.delete(key),
+    };
+  }
+}
+
 /** Refresh this long before the ID token expires: a request sent with it must still be accepted on arrival. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 /** setTimeout's largest delay. */

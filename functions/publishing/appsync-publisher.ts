@@ -1,8 +1,8 @@
 // Publishes a final blob through the IAM-only `publishBlobResult` mutation, so that AppSync fires `labelsReady`.
 // The request is signed with SigV4 (service `appsync`) using the function's own credentials.
 // Subscribers receive only the fields the mutation selects: it selects the BlobFields fragment
-// (graphql/blob-fields.graphql), every field of Blob; its input, BlobResultInput, carries the same fields (a test
-// checks both against schema.graphql), so the blob itself is the input.
+// (graphql/blob-fields.graphql), every field of Blob but the per-caller imageUrl; its input, BlobResultInput, carries
+// the same fields (a test checks both against schema.graphql), so the blob less imageUrl is the input.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -48,7 +48,9 @@ export function createAppSyncPublisher(options: AppSyncPublisherOptions): BlobPu
   const now = options.now ?? (() => new Date());
 
   const publishBlob = async (blob: Blob): Promise<BlobFieldsFragment> => {
-    const variables: PublishBlobResultMutationVariables = { input: blob };
+    // imageUrl is signed for each reader (resolvers/Blob.imageUrl.ts): never published.
+    const { imageUrl: _perReader, ...input } = blob;
+    const variables: PublishBlobResultMutationVariables = { input };
     const body = JSON.stringify({ query: PUBLISH_BLOB_RESULT, operationName: 'PublishBlobResult', variables });
     const signed = await signer.sign({
       method: 'POST',

@@ -1,6 +1,7 @@
 // Static files beside the local GraphQL endpoint: the demo page (web/) at `/`, on the same origin as
-// /graphql so that the page needs no CORS to call the API. GET and HEAD of files under `root` only;
-// everything else (/graphql, unknown paths, other methods) is left to the next handler.
+// /graphql so that the page needs no CORS to call the API, the client package's build at /client/dist/, and
+// GraphiQL's files from npm packages (serveFiles). GET and HEAD of files under a root only; everything else
+// (/graphql, unknown paths, other methods) is left to the next handler.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
@@ -19,13 +20,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * The page loads only its own files; it talks to the API, its realtime socket and the presigned upload URL
- * (another port), and shows the chosen image from a `blob:` URL.
+ * (another port), and shows the chosen image from a `blob:` URL and an older blob's image from its presigned
+ * download URL (the storage's origin).
  */
 const PAGE_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' blob: data:",
+  "img-src 'self' blob: data: http: https:",
+  // GraphiQL's stylesheet carries its fonts as data: URLs.
+  "font-src 'self' data:",
   "connect-src 'self' http: https: ws: wss:",
   "object-src 'none'",
   "base-uri 'none'",
@@ -33,11 +37,11 @@ const PAGE_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-/** The file under `root` that `pathname` names (`/` → index.html), or null when it names none. */
-function fileFor(root: string, pathname: string): string | null {
+/** The file under `root` that `relative` (a URL path below the mount, `/` → index.html) names, or null. */
+function fileFor(root: string, relative: string): string | null {
   let decoded: string;
   try {
-    decoded = decodeURIComponent(pathname);
+    decoded = decodeURIComponent(relative);
   } catch {
     return null;
   }
@@ -49,17 +53,11 @@ function fileFor(root: string, pathname: string): string | null {
   return stats?.isFile() && CONTENT_TYPES[extname(file)] ? file : null;
 }
 
-/**
- * Answers GET/HEAD of a file under `root`; returns false, without touching `res`, when the request is not
- * for such a file (the caller then handles it).
- */
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-  if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return false;
-  const file = fileFor(root, pathname);
-  if (!file) return false;
+function isReadRequest(req: IncomingMessage): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
+}
 
+function send(file: string, req: IncomingMessage, res: ServerResponse): true {
   const type = CONTENT_TYPES[extname(file)];
   res.statusCode = 200;
   res.setHeader('content-type', type);
@@ -76,4 +74,25 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
   stream.on('error', () => res.destroy());
   stream.pipe(res);
   return true;
+}
+
+/**
+ * Answers GET/HEAD of a file under `root`, mounted at `prefix` (default `/`); returns false, without touching
+ * `res`, when the request is not for such a file (the caller then handles it).
+ */
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, prefix = '/'): boolean {
+  if (!isReadRequest(req)) return false;
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return false;
+  if (!pathname.startsWith(prefix)) return false;
+  const file = fileFor(root, `/${pathname.slice(prefix.length)}`);
+  return file ? send(file, req, res) : false;
+}
+
+/** Answers GET/HEAD of the files named by URL path (files from npm packages, each named exactly). */
+export function serveFiles(files: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!isReadRequest(req)) return false;
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  const file = Object.hasOwn(files, pathname) ? files[pathname] : undefined;
+  return file !== undefined && CONTENT_TYPES[extname(file)] !== undefined ? send(file, req, res) : false;
 }

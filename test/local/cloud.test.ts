@@ -107,8 +107,29 @@ describe('local cloud', () => {
     expect(cloud.amplifyOutputs).toMatchObject({
       auth: { aws_region: cloud.region, user_pool_id: cloud.userPool.id, user_pool_client_id: cloud.userPool.clientId },
       data: { url: cloud.httpsGraphqlUrl, default_authorization_type: 'AMAZON_COGNITO_USER_POOLS', authorization_types: ['AWS_IAM'] },
-      custom: { userPoolEndpoint: cloud.userPool.endpoint },
+      custom: { userPoolEndpoint: cloud.userPool.endpoint, tlsCertificate: await readFile(cloud.certificatePath, 'utf8') },
     });
+  });
+
+  it('serves the client package the page imports, and GraphiQL with its files from npm packages', async () => {
+    const client = await fetch(new URL('/client/dist/index.js', cloud.graphqlUrl));
+    const redirect = await fetch(new URL('/graphiql', cloud.graphqlUrl), { redirect: 'manual' });
+    const graphiql = await fetch(cloud.graphiqlUrl);
+    const html = await graphiql.text();
+    const scripts = [...html.matchAll(/src="\.\/(vendor\/[^"]+)"/g)].map((match) => new URL(match[1], cloud.graphiqlUrl));
+    const vendor = await Promise.all(scripts.map((url) => fetch(url)));
+
+    expect(client.status).toBe(200);
+    expect(await client.text()).toContain('export function createClient');
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get('location')).toBe('/graphiql/');
+    expect(graphiql.status).toBe(200);
+    expect(scripts.map((url) => url.pathname)).toEqual([
+      '/graphiql/vendor/react.production.min.js',
+      '/graphiql/vendor/react-dom.production.min.js',
+      '/graphiql/vendor/graphiql.min.js',
+    ]);
+    expect(vendor.map((response) => response.status)).toEqual([200, 200, 200]);
   });
 
   it('takes an upload from createBlob through S3\'s event to the processing function', async () => {

@@ -3,26 +3,17 @@
 // subscribes over the realtime WebSocket, uploads to the presigned URL and shows the labels the local labeller
 // found; Recent shows the signed-in user's blobs only.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '../../local/cloud.ts';
+import { BROWSER_SETUP_TIMEOUT_MS, DESKTOP, launchChromium, SCREENSHOT_DIR } from './support/browser.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHELSEA = resolve(REPO_ROOT, 'test/fixtures/images/chelsea.png');
 const RESULT_TIMEOUT_MS = 45_000;
@@ -50,12 +41,6 @@ describe('demo page', () => {
   let webhooksReceived: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM_PATH}: the demo page test needs it. ` +
-          'Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH to another Chromium binary).',
-      );
-    }
     dataDir = await mkdtemp(join(tmpdir(), 'demo-page-'));
     cloud = await startLocalCloud({
       dataDir,
@@ -63,7 +48,7 @@ describe('demo page', () => {
       uploadQuotaPerDay: UPLOAD_QUOTA_PER_DAY,
       quiet: true,
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     webhooksReceived = [];
     webhooks = createServer((req, res) => {
       req.resume();
@@ -73,7 +58,7 @@ describe('demo page', () => {
       });
     });
     await new Promise<void>((listening) => webhooks.listen(0, '127.0.0.1', listening));
-  });
+  }, BROWSER_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -85,7 +70,7 @@ describe('demo page', () => {
   afterEach(async ({ task }) => {
     if (task.result?.state === 'fail' && page && !page.isClosed()) {
       // What the page said helps more than a timeout: e.g. the blob FAILED with its error code.
-      const said = await page.locator('#auth-status, #auth-error, #status, #error, #recent-status, #recent-error').allInnerTexts();
+      const said = await page.locator('#auth-status, #auth-error, #queue, #error, #recent-status, #recent-error').allInnerTexts();
       console.error(`demo page at failure: ${said.join(' | ')}`);
     }
     await page?.context().close();
@@ -125,7 +110,7 @@ describe('demo page', () => {
   // --- the page ---
 
   async function openDemoPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
     pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -170,13 +155,13 @@ describe('demo page', () => {
   }
 
   async function labelledBlobId(): Promise<string> {
-    const status = page.locator('#status');
-    await expect.poll(() => status.textContent(), { timeout: RESULT_TIMEOUT_MS }).toMatch(/is LABELLED\./);
-    return /Blob (\S+) is LABELLED/.exec((await status.textContent()) ?? '')![1];
+    const done = page.locator('#queue li[data-state="done"][data-outcome="ok"]');
+    await expect.poll(() => done.count(), { timeout: RESULT_TIMEOUT_MS }).toBe(1);
+    return (await done.getAttribute('data-blob-id'))!;
   }
 
   async function recentRowIds(): Promise<string[]> {
-    return page.locator('#recent tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-blob-id') ?? ''));
+    return page.locator('#recent li[data-blob-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-blob-id') ?? ''));
   }
 
   /** Signs the ID token with garbage: it still reads as unexpired, and the API refuses it. */
@@ -218,11 +203,10 @@ describe('demo page', () => {
     expect(catBox!.x + catBox!.width).toBeLessThanOrEqual(image!.x + image!.width + 2);
     expect(catBox!.y + catBox!.height).toBeLessThanOrEqual(image!.y + image!.height + 2);
     await expect.poll(() => page.locator('#error').isHidden()).toBe(true);
-    const row = page.locator(`#recent tr[data-blob-id="${blobId}"]`);
+    const row = page.locator(`#recent li[data-blob-id="${blobId}"]`);
     await expect.poll(() => row.locator('.badge').textContent(), { timeout: 10_000 }).toBe('Labelled');
 
-    const screenshotDir = await mkdtemp(join(tmpdir(), 'demo-page-screenshot-'));
-    const screenshot = join(screenshotDir, 'demo-page.png');
+    const screenshot = join(SCREENSHOT_DIR, 'demo-page.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
     console.info(`demo page screenshot: ${screenshot}`);
@@ -345,7 +329,7 @@ describe('demo page', () => {
 
     await uploadThroughPage(CHELSEA);
 
-    const alert = page.locator('#error');
+    const alert = page.locator('#queue .item-error');
     await expect.poll(() => alert.getByTestId('error-type').textContent(), { timeout: 10_000 }).toBe('ValidationError');
     expect(await alert.textContent()).toContain('minConfidence');
     expect(pageErrors).toEqual([]);
@@ -361,7 +345,7 @@ describe('demo page', () => {
 
     await uploadThroughPage(CHELSEA);
 
-    const alert = page.locator('#error');
+    const alert = page.locator('#queue .item-error');
     await expect.poll(() => alert.getByTestId('error-type').textContent(), { timeout: 10_000 }).toBe('QuotaExceeded');
     const text = await alert.textContent();
     expect(text).toContain(`Limit: ${UPLOAD_QUOTA_PER_DAY} uploads per day.`);
@@ -382,14 +366,17 @@ describe('demo page', () => {
 
     try {
       await uploadThroughPage(CHELSEA);
-      await expect.poll(() => page.locator('#progress li[data-step="uploading"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('active');
+      const item = page.locator('#queue li[data-file="chelsea.png"]');
+      await expect.poll(() => item.locator('.item-status').textContent(), { timeout: 10_000 }).toMatch(/^Uploading/);
       await expect.poll(() => heldUpload !== null, { timeout: 10_000 }).toBe(true);
       await expect.poll(recentRowIds, { timeout: 10_000 }).toHaveLength(1);
       const [blobId] = await recentRowIds();
 
       await page.getByRole('button', { name: `Delete blob ${blobId}` }).click();
 
-      await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toBe(`Blob ${blobId} is DELETED.`);
+      await expect.poll(() => item.locator('.item-status').textContent(), { timeout: 10_000 }).toBe('Deleted: BlobDeleted');
+      expect(await item.getAttribute('data-blob-id')).toBe(blobId);
+      expect(await item.locator('.item-error').getByTestId('error-type').textContent()).toBe('BlobDeleted');
       expect(await page.locator('#error').getByTestId('error-type').textContent()).toBe('BlobDeleted');
       await expect.poll(recentRowIds, { timeout: 10_000 }).toEqual([]);
     } finally {
@@ -407,11 +394,11 @@ describe('demo page', () => {
     await uploadThroughPage(CHELSEA);
     const blobId = await labelledBlobId();
     await expect.poll(() => webhooksReceived.includes(hook), { timeout: RESULT_TIMEOUT_MS }).toBe(true);
-    const webhookCell = page.locator(`#recent tr[data-blob-id="${blobId}"] .webhook`);
+    const webhookCell = page.locator(`#recent li[data-blob-id="${blobId}"] .webhook`);
     await expect.poll(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       return webhookCell.textContent();
-    }, { timeout: 10_000 }).toMatch(/^Delivered/);
+    }, { timeout: 10_000 }).toMatch(/^Webhook: Delivered/);
 
     await page.getByRole('button', { name: `Send the webhook of blob ${blobId} again` }).click();
 

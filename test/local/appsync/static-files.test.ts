@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../../../local/appsync/static-files.ts';
+import { serveFiles, serveStatic } from '../../../local/appsync/static-files.ts';
 
 describe('serveStatic', () => {
   let parent: string;
@@ -21,9 +21,13 @@ describe('serveStatic', () => {
     await writeFile(join(root, 'nested', 'index.html'), '<p>nested</p>');
     await writeFile(join(root, 'notes.txt'), 'not a web asset');
     await writeFile(join(parent, 'secret.json'), '{"key":"outside the root"}');
-    // Requests the static handler declines reach this fallback, as they would reach the GraphQL handler.
+    await mkdir(join(parent, 'lib', 'dist'), { recursive: true });
+    await writeFile(join(parent, 'lib', 'dist', 'index.js'), 'export const lib = 1;\n');
+    await writeFile(join(parent, 'vendor.min.js'), 'window.Vendor = {};\n');
+    const named = { '/vendor/vendor.min.js': join(parent, 'vendor.min.js'), '/vendor/notes.txt': join(root, 'notes.txt') };
+    // Requests the static handlers decline reach this fallback, as they would reach the GraphQL handler.
     server = createServer((req, res) => {
-      if (!serveStatic(root, req, res)) {
+      if (!serveFiles(named, req, res) && !serveStatic(join(parent, 'lib', 'dist'), req, res, '/lib/dist/') && !serveStatic(root, req, res)) {
         res.statusCode = 404;
         res.end('fallback');
       }
@@ -58,6 +62,26 @@ describe('serveStatic', () => {
     expect(await response.text()).toBe(body);
   });
 
+  it('lets the page show images from its storage and GraphiQL load its inlined fonts, and nothing run from elsewhere', async () => {
+    const policy = (await fetch(`${base}/`)).headers.get('content-security-policy') ?? '';
+
+    expect(policy).toContain("img-src 'self' blob: data: http: https:");
+    expect(policy).toContain("font-src 'self' data:");
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("connect-src 'self' http: https: ws: wss:");
+  });
+
+  it.each([
+    ['a file under a mount, by its path below the prefix', '/lib/dist/index.js', 'export const lib = 1;\n'],
+    ['a file named by its URL path', '/vendor/vendor.min.js', 'window.Vendor = {};\n'],
+  ])('serves %s', async (_case, path, body) => {
+    const response = await fetch(`${base}${path}`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toBe(body);
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const response = await fetch(`${base}/app.js`, { method: 'HEAD' });
 
@@ -74,6 +98,9 @@ describe('serveStatic', () => {
     ['a file type it does not serve', 'GET', '/notes.txt'],
     ['an encoded path out of the root', 'GET', '/..%2fsecret.json'],
     ['a malformed escape', 'GET', '/%E0%A4%A'],
+    ['a path out of a mount', 'GET', '/lib/dist/..%2f..%2fsecret.json'],
+    ['a named file of a type it does not serve', 'GET', '/vendor/notes.txt'],
+    ['a POST of a named file', 'POST', '/vendor/vendor.min.js'],
   ])('leaves %s to the next handler', async (_case, method, path) => {
     const response = await fetch(`${base}${path}`, { method });
 

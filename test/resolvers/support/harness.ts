@@ -2,7 +2,13 @@
 // real DynamoDB protocol server, with in-process stand-ins for the Lambda data sources that record their events.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DeleteObjectRequest, PresignUploadRequest, PresignUploadResult } from '../../../domain/lambda-payloads.ts';
+import type {
+  DeleteObjectRequest,
+  PresignImageRequest,
+  PresignImageResult,
+  PresignUploadRequest,
+  PresignUploadResult,
+} from '../../../domain/lambda-payloads.ts';
 import { createResolverRuntime, type LambdaHandler } from '../../../local/appsync/runtime/index.ts';
 import type {
   FieldInvocation,
@@ -95,6 +101,16 @@ export const fakePresign: LambdaHandler = async (event) => {
   return result;
 };
 
+/** An image URL stand-in: a recognisable URL for the blob it was asked about. */
+export const fakePresignImage: LambdaHandler = async (event) => {
+  const request = event as PresignImageRequest;
+  const result: PresignImageResult = {
+    url: `https://bucket.s3.local/dev/${request.id}?response-content-type=${encodeURIComponent(request.contentType)}&X-Amz-Signature=test`,
+    expiresAt: '2026-03-01T12:05:00.000Z',
+  };
+  return result;
+};
+
 /** `settings`: the API's ctx.env; by default as the deployed stack sets it. */
 export async function startHarness(settings: Partial<Omit<ApiSettings, 'blobsTableName'>> = {}): Promise<Harness> {
   const table = await startLocalTable();
@@ -104,9 +120,16 @@ export async function startHarness(settings: Partial<Omit<ApiSettings, 'blobsTab
     callbackAllowHttpLoopback: settings.callbackAllowHttpLoopback ?? false,
   });
   const clock = { now: T0 };
-  const lambdaEvents: Record<string, unknown[]> = { 'presign-upload': [], 'delete-object': [], 'announce-deletion': [], 'deliver-callback': [] };
+  const lambdaEvents: Record<string, unknown[]> = {
+    'presign-upload': [],
+    'presign-image': [],
+    'delete-object': [],
+    'announce-deletion': [],
+    'deliver-callback': [],
+  };
   const defaults: Record<string, LambdaHandler> = {
     'presign-upload': fakePresign,
+    'presign-image': fakePresignImage,
     'delete-object': async (event) => ({ objectKey: `dev/${(event as DeleteObjectRequest).id}` }),
     'announce-deletion': async () => null,
     'deliver-callback': async () => {
