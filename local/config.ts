@@ -6,9 +6,17 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
+import { consumerOf, FUNCTIONS } from '../functions/manifest.ts';
 import { DEFAULT_PROCESSING_LEASE_SECONDS } from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE } from '../infra/amplify-outputs.ts';
 import type { LogFormat } from './log.ts';
+
+/**
+ * The shortest processing lease: the upload consumer's timeout. A live attempt then never outlives its lease, so it
+ * is never taken over (functions/queue/upload-queue.ts), as AWS ensures by refusing a queue whose visibility timeout
+ * is shorter than its consumer's timeout.
+ */
+export const MIN_PROCESSING_LEASE_SECONDS = FUNCTIONS[consumerOf('uploadQueue')].timeoutSeconds;
 
 export interface LocalCloudPorts {
   /** GraphQL over HTTP (and the realtime WebSocket beside it, and the demo page at `/`). */
@@ -182,7 +190,8 @@ Options (environment variable in brackets):
   --rekognition-tps <n>     DetectLabels calls per second before Rekognition throttles, as the account
                             quota does; also sizes the queue's consumers [REKOGNITION_TPS] (default unlimited)
   --processing-lease-seconds <n>
-                            after this, a blob left PROCESSING is taken over [PROCESSING_LEASE_SECONDS] (default 120)
+                            after this, a blob left PROCESSING is taken over; at least process-upload's
+                            timeout [PROCESSING_LEASE_SECONDS] (default ${DEFAULT_PROCESSING_LEASE_SECONDS}, minimum ${MIN_PROCESSING_LEASE_SECONDS})
   --log-format <f>          pretty or json [LOG_FORMAT] (default: pretty on a terminal, json otherwise)
   --log-level <l>           debug, info, warn or error [LOCAL_LOG_LEVEL] (default info)
   -h, --help                this text
@@ -263,7 +272,7 @@ export function parseStartCommand(argv: readonly string[], env: NodeJS.ProcessEn
       labellerWorkers: optionalIntegerSetting('labeller workers', values['labeller-workers'] ?? env.LABELLER_WORKERS, 1, 16),
       ttlSweepSeconds: integerSetting('TTL sweep seconds', values['ttl-sweep-seconds'] ?? env.TTL_SWEEP_SECONDS, DEFAULT_TTL_SWEEP_SECONDS, 1, 86_400),
       rekognitionTps: optionalIntegerSetting('Rekognition TPS', values['rekognition-tps'] ?? env.REKOGNITION_TPS, 1, 10_000),
-      processingLeaseSeconds: integerSetting('processing lease seconds', values['processing-lease-seconds'] ?? env.PROCESSING_LEASE_SECONDS, DEFAULT_PROCESSING_LEASE_SECONDS, 10, 900),
+      processingLeaseSeconds: integerSetting('processing lease seconds', values['processing-lease-seconds'] ?? env.PROCESSING_LEASE_SECONDS, DEFAULT_PROCESSING_LEASE_SECONDS, MIN_PROCESSING_LEASE_SECONDS, 900),
       logFormat,
       logLevel,
     },

@@ -4,14 +4,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIN_PROCESSING_LEASE_SECONDS } from '../../local/config.ts';
 import { startCallbackReceiver, type CallbackReceiver } from '../functions/support/callback-receiver.ts';
 import { type ChildCloud, type LogLine, startChildCloud } from './support/child-cloud.ts';
 import { createBlob, fixture, getBlob, putBytes, subscribeLabelsReady } from './support/local-service.ts';
 import { signIn, signUp } from './support/users.ts';
 import { eventually, queueDepth } from './support/upload-queue.ts';
 
-/** Short, so that the test does not wait two minutes for the lease of the killed attempts to pass. */
-const LEASE_SECONDS = 10;
+/**
+ * As short as the local cloud allows (the consumer's timeout, so that a live attempt is never taken over), so that the
+ * test does not wait two minutes for the lease of the killed attempts to pass.
+ */
+const LEASE_SECONDS = MIN_PROCESSING_LEASE_SECONDS;
 const UPLOADS = 30;
 const PHOTOS = ['chelsea.png', 'coffee.png', 'horse.png', 'astronaut.png'];
 

@@ -51,14 +51,14 @@ describe('local cloud configuration', () => {
   });
 
   it('holds Rekognition to a quota and shortens the processing lease when asked', () => {
-    const command = parseStartCommand(['--rekognition-tps', '5'], { PROCESSING_LEASE_SECONDS: '15' });
+    const command = parseStartCommand(['--rekognition-tps', '5'], { PROCESSING_LEASE_SECONDS: '75' });
 
-    expect(command.kind === 'start' && command.settings).toMatchObject({ rekognitionTps: 5, processingLeaseSeconds: 15 });
+    expect(command.kind === 'start' && command.settings).toMatchObject({ rekognitionTps: 5, processingLeaseSeconds: 75 });
   });
 
   it.each([
     [['--rekognition-tps', '0'], /Rekognition TPS must be an integer from 1/],
-    [['--processing-lease-seconds', '5'], /processing lease seconds must be an integer from 10/],
+    [['--processing-lease-seconds', '59'], /processing lease seconds must be an integer from 60/],
     [['--port', 'http'], /--port must be an integer/],
     [['--s3-port', '70000'], /--s3-port must be an integer from 0 to 65535/],
     [['--log-format', 'xml'], /log format must be pretty or json/],
