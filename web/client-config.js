@@ -1,6 +1,7 @@
 // @ts-check
 // Where the page signs in and what it calls: amplify_outputs.json (Amplify Gen 2's format) from the page's own
 // origin, or from `?config=<url>`; `?endpoint=` overrides the GraphQL endpoint.
+import { realtimeUrlFor } from '../client/dist/index.js';
 import { ApiError, errorMessage, isRecord } from './errors.js';
 
 export const OUTPUTS_PATH = '/amplify_outputs.json';
@@ -70,7 +71,7 @@ export function clientConfigFrom(outputs, { pageUrl, configUrl, fromParam }) {
 
   return {
     graphqlUrl,
-    realtimeUrl: deriveRealtimeUrl(graphqlUrl),
+    realtimeUrl: realtimeUrlFor(graphqlUrl),
     userPool: { region, userPoolId, clientId, endpoint },
     passwordPolicy: passwordPolicyOf(auth.password_policy),
     configUrl,
@@ -105,21 +106,4 @@ export function passwordRules(policy) {
   if (!needs.length) return `Passwords need ${length}.`;
   const last = needs.pop();
   return `Passwords need ${length}, with ${needs.length ? `${needs.join(', ')} and ${last}` : last}.`;
-}
-
-/**
- * AppSync's realtime URL: the appsync-realtime-api host for the default domain, `/graphql/realtime` otherwise
- * (custom domains and the local cloud).
- * @param {string} graphqlUrl
- */
-export function deriveRealtimeUrl(graphqlUrl) {
-  const url = new URL(graphqlUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (/\.appsync-api\.[^.]+\.amazonaws\.com$/.test(url.hostname)) {
-    url.hostname = url.hostname.replace('.appsync-api.', '.appsync-realtime-api.');
-  } else {
-    url.pathname = `${url.pathname.replace(/\/$/, '')}/realtime`;
-  }
-  url.search = '';
-  return url.href;
 }

@@ -1,7 +1,7 @@
 // Where the page signs in and what it calls, from amplify_outputs.json and the page's address (web/client-config.js).
 import { describe, expect, it } from 'vitest';
 import { amplifyOutputs } from '../../infra/amplify-outputs.ts';
-import { clientConfigFrom, deriveRealtimeUrl, loadClientConfig, passwordRules } from '../../web/client-config.js';
+import { clientConfigFrom, loadClientConfig, passwordRules } from '../../web/client-config.js';
 import { ApiError } from '../../web/errors.js';
 
 const LOCAL_OUTPUTS = amplifyOutputs({
@@ -79,7 +79,4 @@ describe('client configuration', () => {
     expect(passwordRules(null)).toBe('The user pool sets the password rules.');
   });
 
-  it('derives the realtime URL of a custom domain from its path', () => {
-    expect(deriveRealtimeUrl('https://api.example.com/graphql?x=1')).toBe('wss://api.example.com/graphql/realtime');
-  });
 });
