@@ -76,8 +76,11 @@ export async function toModelInput(bytes: Uint8Array, size: number, fills: reado
 
 function invalidFormat(cause: unknown): RekognitionError {
   if (cause instanceof RekognitionError) return cause;
-  const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-  return new RekognitionError('InvalidImageFormatException', `Request has invalid image format: ${detail}`);
+  // Rekognition's own words, not the decoder's: a client sees what it would see from AWS (the decoder's reason stays
+  // on the error's cause, for the local cloud's logs).
+  const error = new RekognitionError('InvalidImageFormatException', 'Request has invalid image format');
+  error.cause = cause;
+  return error;
 }
 
 /** The raster stretched to another size (the drawing and text models' inputs). */
