@@ -23,6 +23,8 @@ export interface LocalCloudInfo {
   credentials: { accessKeyId: string; secretAccessKey: string };
   maxConcurrency: number;
   labellerWorkers: number;
+  /** The processing function's credentials: it alone may call publishBlobResult. */
+  publisherCredentials: { accessKeyId: string; secretAccessKey: string };
 }
 
 const { values } = parseArgs({ options: { 'labeller-workers': { type: 'string' }, 'upload-quota': { type: 'string', default: '100000' } } });
@@ -48,6 +50,7 @@ try {
     credentials: cloud.credentials,
     maxConcurrency: cloud.maxConcurrency,
     labellerWorkers,
+    publisherCredentials: cloud.functionCredentials('process-upload'),
   };
   serveParent(info, async () => {
     await cloud.close();

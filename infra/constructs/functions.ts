@@ -17,10 +17,10 @@ import { acknowledge, resourceFinding } from './nag.ts';
 
 /** The runtime every function runs on. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-const BUNDLE_TARGET = 'node24';
+export const BUNDLE_TARGET = 'node24';
 
 /** ESM bundles have no `require`; a CommonJS dependency that requires a Node built-in needs one. */
-const REQUIRE_BANNER =
+export const REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
 /**
