@@ -117,8 +117,7 @@ async function main(): Promise<void> {
     const deliveries: Delivery[] = [];
     let waiting: { count: number; resolve: () => void } | undefined;
     const openStarted = performance.now();
-    const indexes = Array.from({ length: subscribers }, (_, i) => i);
-    await pool(indexes, Number(values['open-concurrency']), async (subscriber) => {
+    const open = (subscriber: number) => async () => {
       const connection = await RealtimeConnection.open(info.realtimeUrl, info.graphqlUrl, user.idToken);
       connections.push(connection);
       await connection.subscribe(LABELS_READY, { id: blob.id }, (payload, at) => {
@@ -126,7 +125,14 @@ async function main(): Promise<void> {
         deliveries.push({ subscriber, id: ready?.id, updatedAt: ready?.updatedAt, at });
         if (waiting && deliveries.length >= waiting.count) waiting.resolve();
       });
-    });
+    };
+    // Memory at half the connections too: the second half's growth is the marginal cost of a connection, without
+    // what the first ones warm up once (JIT code, caches, the allocator's arenas).
+    const half = Math.floor(subscribers / 2);
+    const openConcurrency = Number(values['open-concurrency']);
+    await pool(Array.from({ length: half }, (_, i) => open(i)), openConcurrency, (run) => run());
+    const middle: MemorySample = await local.memory();
+    await pool(Array.from({ length: subscribers - half }, (_, i) => open(half + i)), openConcurrency, (run) => run());
     const openSeconds = (performance.now() - openStarted) / 1000;
     const after: MemorySample = await local.memory();
     console.log(`${subscribers} connections subscribed in ${round(openSeconds, 1)} s; server RSS +${kb(after.rssBytes - before.rssBytes)} KB, heap +${kb(after.heapUsedBytes - before.heapUsedBytes)} KB`);
@@ -208,6 +214,9 @@ async function main(): Promise<void> {
         rssPerConnectionKB: kb((after.rssBytes - before.rssBytes) / subscribers),
         heapPerConnectionKB: kb((after.heapUsedBytes - before.heapUsedBytes) / subscribers),
         heapAndExternalPerConnectionKB: kb((after.heapUsedBytes + after.externalBytes - before.heapUsedBytes - before.externalBytes) / subscribers),
+        middle,
+        marginalRssPerConnectionKB: kb((after.rssBytes - middle.rssBytes) / (subscribers - half)),
+        marginalHeapAndExternalPerConnectionKB: kb((after.heapUsedBytes + after.externalBytes - middle.heapUsedBytes - middle.externalBytes) / (subscribers - half)),
       },
       lastReceiverMs: { median: round(median(lasts), 1), max: round(Math.max(...lasts), 1) },
       rounds,
@@ -215,7 +224,7 @@ async function main(): Promise<void> {
       loadAverage: round((loadBefore + loadAverage()) / 2, 2),
       targets: { lastReceiverMs: 100, perConnectionKB: 50, missed: 0 },
     };
-    console.log(`last receiver: median ${result.lastReceiverMs.median} ms over ${publishes} publishes; per connection: RSS ${result.memory.rssPerConnectionKB} KB, heap ${result.memory.heapPerConnectionKB} KB, heap+external ${result.memory.heapAndExternalPerConnectionKB} KB`);
+    console.log(`last receiver: median ${result.lastReceiverMs.median} ms over ${publishes} publishes; per connection: RSS ${result.memory.rssPerConnectionKB} KB, heap ${result.memory.heapPerConnectionKB} KB, heap+external ${result.memory.heapAndExternalPerConnectionKB} KB; second half alone: RSS ${result.memory.marginalRssPerConnectionKB} KB, heap+external ${result.memory.marginalHeapAndExternalPerConnectionKB} KB`);
     await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`→ ${RESULTS}`);
