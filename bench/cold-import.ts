@@ -1,7 +1,9 @@
 // Cold import of each deployed Lambda bundle: every handler of functions/manifest.ts bundled with the options
 // infra/constructs/functions.ts gives CDK's esbuild (ESM, minified, node24, the SDK inside less the credential
-// providers Lambda never reaches, an external source map without sources content), then `import()`ed in a fresh
-// node process, as the runtime does at a cold start, with and without --enable-source-maps. Rounds alternate the
+// providers Lambda never reaches), plus an external source map without sources content (what was deployed until these
+// figures: the deployed asset now has none), then `import()`ed in a fresh node process, as the runtime does at a
+// cold start, with and without --enable-source-maps. The map also lets one read a minified stack trace from Lambda
+// (rebuild at the deployed commit: esbuild's output is deterministic). Rounds alternate the
 // bundles and the two modes (and rotate their order), so that the machine's other load falls on both alike.
 // Writes bench/results/cold-import.json.
 // Usage: npx tsx bench/cold-import.ts [--rounds 10]
@@ -27,7 +29,7 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10
 type Mode = 'plain' | 'sourceMaps';
 const MODES: readonly Mode[] = ['plain', 'sourceMaps'];
 
-/** What CDK's NodejsFunction runs esbuild with, for the bundling options of infra/constructs/functions.ts. */
+/** What CDK's NodejsFunction runs esbuild with, for the bundling options of infra/constructs/functions.ts, and a map. */
 async function bundle(name: string): Promise<string> {
   const file = join(OUT, name, 'index.mjs');
   await esbuild.build({
