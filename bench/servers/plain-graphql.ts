@@ -21,7 +21,7 @@ try {
   if (!values.answer) throw new Error('--answer <file> is required');
   const blob = JSON.parse(await readFile(values.answer, 'utf8')) as { id: string };
   const sdl = [
-    await readFile(join(ROOT, 'local', 'appsync', 'aws-preamble.graphql'), 'utf8'),
+    await readFile(join(ROOT, 'graphql', 'aws-appsync.graphql'), 'utf8'),
     await readFile(join(ROOT, 'schema.graphql'), 'utf8'),
   ].join('\n');
   const schema = buildSchema(sdl);
