@@ -16,6 +16,14 @@ const benchmarks: Array<{ name: string; script: string; args?: string[] }> = [
   { name: 'a burst of 1,000 uploads against a Rekognition quota of 5 TPS', script: 'bench/burst.ts' },
 ];
 
+// The local cloud's benchmarks start it in their own processes, which need the resolver bundles and codegen
+// outputs that `npm start` builds first.
+const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error(`the build failed with exit code ${build.status}`);
+  process.exit(1);
+}
+
 let failed = 0;
 for (const benchmark of benchmarks) {
   console.log(`\n== ${benchmark.name} (${benchmark.script})`);
