@@ -8,6 +8,7 @@
 // uploading, against createBlob on an idle cloud.
 // Writes bench/results/uploads.json.
 // Usage: npx tsx bench/uploads.ts [--uploads 12,48,96] [--concurrency 1,8,32] [--image coffee.png] [--saturating-uploads 96]
+//   [--profile]: a CPU profile of the local cloud's main thread during the c=1 round (bench/results/profiles/).
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { signUp } from '../test/integration/support/users.ts';
 import { ROOT, spawnServer, type ChildServer } from './support/child-server.ts';
+import { summariseProfile } from './support/cpu-profile.ts';
 import { RealtimeConnection } from './support/realtime.ts';
 import { loadAverage, median, percentile, round } from './support/stats.ts';
 import type { LabelledEvent, LocalCloudInfo } from './servers/local-cloud.ts';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     image: { type: 'string', default: 'coffee.png' },
     'inference-samples': { type: 'string', default: '10' },
     'saturating-uploads': { type: 'string', default: '96' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -167,7 +170,14 @@ async function main(): Promise<void> {
       const count = counts[i] ?? counts.at(-1)!;
       const loadBefore = loadAverage();
       inference.push(...(await inferenceMs(rekognition, image, samples)));
+      const profileFile = join(ROOT, 'bench', 'results', 'profiles', `uploads-c1-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+      if (values.profile && c === 1) await mkdir(join(ROOT, 'bench', 'results', 'profiles'), { recursive: true });
+      const stopProfile = values.profile && c === 1 ? await local.profile(profileFile) : null;
       const run = await uploads(info, clients.slice(0, c), image, count);
+      if (stopProfile) {
+        await stopProfile();
+        console.log(`${profileFile} (main thread, c=1 round)\n${await summariseProfile(profileFile)}`);
+      }
       const totals = run.uploads.map((u) => u.totalMs);
       const overheads = run.uploads.flatMap((u) => {
         const own = labelMs.get(u.blobId);
