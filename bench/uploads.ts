@@ -1,11 +1,14 @@
 // End to end, as a client sees it: createBlob → subscribe to labelsReady → PUT the image → the labels arrive, at
 // c=1/8/32 clients (each with its own realtime connection), against the local cloud in a process of its own.
-// Inference is measured in the same run (DetectLabels on the same bytes, straight to the local Rekognition, one at
-// a time, between the rounds), so the platform's overhead at c=1 is the total minus the inference.
+// Inference is measured in the same run, two ways: each upload's own labelling time, as the local Rekognition logs
+// it (`labels detected`, the labeller's queue and inference for that object), so that the platform's overhead is
+// each upload's total less its own labelling; and DetectLabels alone on the same bytes, straight to the local
+// Rekognition, one at a time between the rounds.
 // Then the API's responsiveness while the labeller is saturated: createBlob one at a time beside 32 clients
 // uploading, against createBlob on an idle cloud.
 // Writes bench/results/uploads.json.
-// Usage: npx tsx bench/uploads.ts [--uploads 12,48,96] [--concurrency 1,8,32] [--image coffee.png]
+// Usage: npx tsx bench/uploads.ts [--uploads 12,48,96] [--concurrency 1,8,32] [--image coffee.png] [--saturating-uploads 96]
+//   [--profile]: a CPU profile of the local cloud's main thread during the c=1 round (bench/results/profiles/).
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +16,10 @@ import { parseArgs } from 'node:util';
 import { DetectLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { signUp } from '../test/integration/support/users.ts';
 import { ROOT, spawnServer, type ChildServer } from './support/child-server.ts';
+import { summariseProfile } from './support/cpu-profile.ts';
 import { RealtimeConnection } from './support/realtime.ts';
 import { loadAverage, median, percentile, round } from './support/stats.ts';
-import type { LocalCloudInfo } from './servers/local-cloud.ts';
+import type { LabelledEvent, LocalCloudInfo } from './servers/local-cloud.ts';
 
 const RESULTS = join(ROOT, 'bench', 'results', 'uploads.json');
 const CREATE = 'mutation Create($input: CreateBlobInput!) { createBlob(input: $input) { blob { id } upload { url headers } } }';
@@ -28,6 +32,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,8,32' },
     image: { type: 'string', default: 'coffee.png' },
     'inference-samples': { type: 'string', default: '10' },
+    'saturating-uploads': { type: 'string', default: '96' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -38,6 +44,7 @@ interface Upload {
   afterPutMs: number;
   totalMs: number;
   status: string;
+  blobId: string;
 }
 
 interface Client {
@@ -87,6 +94,7 @@ async function uploadOnce(info: LocalCloudInfo, client: Client, image: Uint8Arra
     afterPutMs: result.at - uploaded,
     totalMs: result.at - started,
     status,
+    blobId: blob.id,
   };
 }
 
@@ -137,6 +145,12 @@ async function main(): Promise<void> {
   const image = new Uint8Array(await readFile(join(ROOT, 'test', 'fixtures', 'images', values.image)));
   const samples = Number(values['inference-samples']);
   const local: ChildServer<LocalCloudInfo> = await spawnServer<LocalCloudInfo>('bench/servers/local-cloud.ts');
+  // blob id → its labelling time, from the local Rekognition's log (object keys are `{stage}/{id}`).
+  const labelMs = new Map<string, number>();
+  local.onEvent((event) => {
+    const labelled = event as LabelledEvent;
+    if (labelled.type === 'labelled') labelMs.set(labelled.s3Object.split('/').pop()!, labelled.labelMs);
+  });
   const rekognition = new RekognitionClient({ endpoint: local.info.rekognitionEndpoint, region: local.info.region, credentials: local.info.credentials });
   const clients: Client[] = [];
   try {
@@ -153,10 +167,22 @@ async function main(): Promise<void> {
     const inference: number[] = [];
     const rounds = [];
     for (const [i, c] of concurrencies.entries()) {
-      inference.push(...(await inferenceMs(rekognition, image, samples)));
+      const count = counts[i] ?? counts.at(-1)!;
       const loadBefore = loadAverage();
-      const run = await uploads(info, clients.slice(0, c), image, counts[i] ?? counts.at(-1)!);
+      inference.push(...(await inferenceMs(rekognition, image, samples)));
+      const profileFile = join(ROOT, 'bench', 'results', 'profiles', `uploads-c1-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+      if (values.profile && c === 1) await mkdir(join(ROOT, 'bench', 'results', 'profiles'), { recursive: true });
+      const stopProfile = values.profile && c === 1 ? await local.profile(profileFile) : null;
+      const run = await uploads(info, clients.slice(0, c), image, count);
+      if (stopProfile) {
+        await stopProfile();
+        console.log(`${profileFile} (main thread, c=1 round)\n${await summariseProfile(profileFile)}`);
+      }
       const totals = run.uploads.map((u) => u.totalMs);
+      const overheads = run.uploads.flatMap((u) => {
+        const own = labelMs.get(u.blobId);
+        return own === undefined ? [] : [u.totalMs - own];
+      });
       const round_ = {
         concurrency: c,
         uploads: run.uploads.length,
@@ -167,21 +193,22 @@ async function main(): Promise<void> {
         subscribeMs: stats(run.uploads.map((u) => u.subscribeMs)),
         putMs: stats(run.uploads.map((u) => u.putMs)),
         afterPutMs: stats(run.uploads.map((u) => u.afterPutMs)),
+        ownLabellingMs: stats(run.uploads.flatMap((u) => labelMs.get(u.blobId) ?? [])),
+        overheadMs: stats(overheads),
         loadAverage: round((loadBefore + loadAverage()) / 2, 2),
       };
       rounds.push(round_);
-      console.log(`c=${c}: ${round_.uploads} uploads, ${round_.uploadsPerSecond}/s, total p50 ${round_.totalMs.p50} ms (create ${round_.createBlobMs.p50}, subscribe ${round_.subscribeMs.p50}, PUT ${round_.putMs.p50}, after PUT ${round_.afterPutMs.p50}), failed ${round_.failed}, load ${round_.loadAverage}`);
+      console.log(`c=${c}: ${round_.uploads} uploads, ${round_.uploadsPerSecond}/s, total p50 ${round_.totalMs.p50} ms (create ${round_.createBlobMs.p50}, subscribe ${round_.subscribeMs.p50}, PUT ${round_.putMs.p50}, after PUT ${round_.afterPutMs.p50}; own labelling ${round_.ownLabellingMs.p50}, overhead ${round_.overheadMs.p50}), failed ${round_.failed}, load ${round_.loadAverage}`);
     }
-    inference.push(...(await inferenceMs(rekognition, image, samples)));
     const inferenceStats = stats(inference);
     const c1 = rounds.find((r) => r.concurrency === 1);
-    const overheadP50 = c1 ? round(c1.totalMs.p50 - inferenceStats.p50, 1) : null;
-    console.log(`inference (DetectLabels alone, c=1): p50 ${inferenceStats.p50} ms; platform overhead at c=1: p50 ${overheadP50} ms`);
+    const overheadP50 = c1 ? c1.overheadMs.p50 : null;
+    console.log(`inference (DetectLabels alone, c=1, between rounds): p50 ${inferenceStats.p50} ms; platform overhead at c=1 (each upload less its own labelling): p50 ${overheadP50} ms, p90 ${c1?.overheadMs.p90} ms`);
 
     // The API while the labeller is saturated.
     const idle = await probeCreateBlob(info, clients[0].token, Promise.resolve(), 30);
     const loadBefore = loadAverage();
-    const background = uploads(info, clients.slice(1, 33), image, 96);
+    const background = uploads(info, clients.slice(1, 33), image, Number(values['saturating-uploads']));
     const busy = await probeCreateBlob(info, clients[0].token, background, 30);
     const backgroundRun = await background;
     const saturated = {

@@ -356,6 +356,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: 0,
       labeller,
       limiter: quota,
+      logger: logs.logger('rekognition'),
       getObject: async (bucket, key, version) => {
         const s3 = await s3Start;
         objectReader ??= new S3Client({

@@ -14,6 +14,7 @@ import * as esbuild from 'esbuild';
 import type { PresignUploadRequest } from '../domain/lambda-payloads.ts';
 import { FUNCTION_NAMES } from '../functions/manifest.ts';
 import { UNUSED_CREDENTIAL_PROVIDERS } from '../infra/constructs/functions.ts';
+import { BUNDLE_CHECK_ENVIRONMENT } from './bundle-environment.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'bundles');
@@ -94,20 +95,9 @@ function packageOf(input: string): string {
 
 /** Imports the bundle as the Lambda runtime would, with every variable the handlers may require set to a placeholder. */
 async function loads(file: string): Promise<boolean> {
-  const placeholders: Record<string, string> = {
-    TABLE_NAME: 'blobs',
-    BUCKET_NAME: 'uploads',
-    APPSYNC_GRAPHQL_URL: 'https://example.appsync-api.eu-west-1.amazonaws.com/graphql',
-    AWS_REGION: 'eu-west-1',
-    WEBHOOK_SECRET: `whsec_${Buffer.alloc(32).toString('base64')}`,
-    UPLOAD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/uploads',
-    LOG_LEVEL: 'SILENT',
-  };
-  for (const [name, value] of Object.entries(placeholders)) {
+  for (const [name, value] of Object.entries(BUNDLE_CHECK_ENVIRONMENT)) {
     process.env[name] ??= value;
   }
-  process.env.AWS_ACCESS_KEY_ID ??= 'AKIDBUNDLECHECK';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'bundle-check-secret';
   try {
     const module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
     if (typeof module.handler !== 'function') {

@@ -18,6 +18,7 @@ export type ChildMessage =
   | { type: 'ready'; info: unknown }
   | { type: 'memory'; memory: MemorySample }
   | { type: 'profiled'; file: string }
+  | { type: 'event'; event: unknown }
   | { type: 'failed'; message: string };
 
 export interface ChildServer<Info> {
@@ -25,6 +26,8 @@ export interface ChildServer<Info> {
   pid: number;
   /** Memory of the child after a full GC. */
   memory(): Promise<MemorySample>;
+  /** Calls `listener` with every event the child reports (sendEvent); returns the undo. */
+  onEvent(listener: (event: unknown) => void): () => void;
   /** Starts a CPU profile of the child's main thread; the returned stop writes it to `file`. */
   profile(file: string): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -77,6 +80,13 @@ export async function spawnServer<Info>(script: string, options: SpawnOptions = 
         const answer = nextMessage(child, 'memory', 30_000);
         child.send({ type: 'memory' });
         return (await answer).memory;
+      },
+      onEvent(listener) {
+        const onMessage = (message: ChildMessage): void => {
+          if (message.type === 'event') listener(message.event);
+        };
+        child.on('message', onMessage);
+        return () => child.off('message', onMessage);
       },
       async profile(file) {
         const started = nextMessage(child, 'profiled', 30_000);
@@ -142,6 +152,11 @@ export function serveParent(info: unknown, close: () => Promise<void>): void {
     void close().finally(() => process.exit(0));
   });
   send({ type: 'ready', info });
+}
+
+/** For the child: reports an event to the parent (ChildServer.onEvent). */
+export function sendEvent(event: unknown): void {
+  process.send?.({ type: 'event', event } satisfies ChildMessage);
 }
 
 /** For the child: reports a start-up failure to the parent and exits. */

@@ -14,8 +14,12 @@ interface Pending {
   started: () => void;
   failed: (error: Error) => void;
   data: (payload: unknown, at: number) => void;
+  onData?: DataListener;
   subscription: Subscription;
 }
+
+/** Called with every `data` message of a subscription, in the order the connection received them. */
+export type DataListener = (payload: unknown, at: number) => void;
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -37,6 +41,7 @@ export class RealtimeConnection {
       else if (message.type === 'data') {
         pending.subscription.received += 1;
         pending.data(message.payload, at);
+        pending.onData?.(message.payload, at);
       }
     });
   }
@@ -66,7 +71,7 @@ export class RealtimeConnection {
   }
 
   /** Starts a subscription; resolves once the server acknowledged it (start_ack). */
-  async subscribe(query: string, variables: Record<string, unknown>): Promise<Subscription> {
+  async subscribe(query: string, variables: Record<string, unknown>, onData?: DataListener): Promise<Subscription> {
     const id = `s${this.next++}`;
     let started!: () => void;
     let failed!: (error: Error) => void;
@@ -82,7 +87,7 @@ export class RealtimeConnection {
         data = (payload, at) => resolve({ payload, at });
       }),
     };
-    this.subscriptions.set(id, { started, failed, data, subscription });
+    this.subscriptions.set(id, { started, failed, data, onData, subscription });
     this.socket.send(JSON.stringify({
       id,
       type: 'start',

@@ -2,7 +2,9 @@
 // a mutation listed in a subscription field's @aws_subscribe(mutations: [...]) reaches every subscriber of that
 // field whose arguments (those it set) equal the same-named fields of the result, and whose enhanced filter
 // (extensions.setSubscriptionFilter) matches. Each subscriber gets the result rendered through its own
-// selection set, from the fields the mutation selected only.
+// selection set, from the fields the mutation selected only. Subscribers alike in everything rendering reads
+// (document, operation, variables, caller, headers) share one rendering per publish: a thousand watchers of the
+// same blob cost one execution, not a thousand.
 import { isDeepStrictEqual } from 'node:util';
 import { execute, type DocumentNode } from 'graphql';
 import type { Caller } from './auth.ts';
@@ -47,6 +49,10 @@ function argumentsMatch(args: Record<string, unknown>, payload: Record<string, u
 
 export class SubscriptionRegistry {
   private readonly byField = new Map<string, Map<string, Subscriber>>();
+  /** What rendering a payload for a subscriber depends on, computed once when it subscribes. */
+  private readonly renderKeys = new WeakMap<Subscriber, string>();
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private nextDocumentId = 0;
 
   constructor(
     private readonly appSchema: AppSyncSchema,
@@ -59,6 +65,7 @@ export class SubscriptionRegistry {
   }
 
   add(subscriber: Subscriber): void {
+    this.renderKeys.set(subscriber, this.renderKeyOf(subscriber));
     const subscribers = this.byField.get(subscriber.fieldName) ?? new Map<string, Subscriber>();
     subscribers.set(SubscriptionRegistry.key(subscriber.connectionId, subscriber.id), subscriber);
     this.byField.set(subscriber.fieldName, subscribers);
@@ -92,12 +99,19 @@ export class SubscriptionRegistry {
    */
   async publish(mutationField: string, payload: Record<string, unknown>): Promise<number> {
     let delivered = 0;
+    const rendered = new Map<string, Promise<GraphQLResponseBody>>();
     for (const fieldName of this.appSchema.subscriptionsByMutation.get(mutationField) ?? []) {
       for (const subscriber of [...(this.byField.get(fieldName)?.values() ?? [])]) {
         if (!argumentsMatch(subscriber.arguments, payload)) continue;
         if (subscriber.filter && !this.matchesFilter(subscriber.filter, payload)) continue;
         try {
-          subscriber.send({ type: 'data', id: subscriber.id, payload: await this.render(subscriber, payload) });
+          const key = this.renderKeys.get(subscriber) ?? this.renderKeyOf(subscriber);
+          let body = rendered.get(key);
+          if (!body) {
+            body = this.render(subscriber, payload);
+            rendered.set(key, body);
+          }
+          subscriber.send({ type: 'data', id: subscriber.id, payload: await body });
           delivered += 1;
         } catch (error) {
           this.logger.error('subscription delivery failed', {
@@ -125,6 +139,15 @@ export class SubscriptionRegistry {
       count += 1;
     }
     return count;
+  }
+
+  private renderKeyOf(subscriber: Subscriber): string {
+    let documentId = this.documentIds.get(subscriber.document);
+    if (documentId === undefined) {
+      documentId = this.nextDocumentId++;
+      this.documentIds.set(subscriber.document, documentId);
+    }
+    return JSON.stringify([documentId, subscriber.fieldName, subscriber.operationName, subscriber.variables, subscriber.caller, subscriber.headers]);
   }
 
   private async render(subscriber: Subscriber, payload: Record<string, unknown>): Promise<GraphQLResponseBody> {

@@ -7,6 +7,7 @@ import {
 } from './aws-json.ts';
 import { RekognitionError } from './errors.ts';
 import { MAX_IMAGE_BYTES } from './limits.ts';
+import type { Logger } from '../log.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { DetectLabelsInput, Labeller } from './types.ts';
 
@@ -17,6 +18,8 @@ export interface RekognitionServerOptions {
   getObject: (bucket: string, key: string, version?: string) => Promise<Uint8Array>;
   /** The account's DetectLabels quota: calls beyond it answer ProvisionedThroughputExceededException. None: unlimited. */
   limiter?: RateLimiter;
+  /** One info line per labelled image: its S3 object and the labeller's time (queue and inference). */
+  logger?: Logger;
 }
 
 export interface RekognitionServer { url: string; close(): Promise<void> }
@@ -71,10 +74,17 @@ async function handle(req: IncomingMessage, options: RekognitionServerOptions): 
   }
   const request = parseDetectLabelsRequest(parseJsonBody(await readBody(req)));
   const bytes = await loadImage(request.image, options.getObject);
-  return options.labeller.detectLabels({
+  const started = performance.now();
+  const response = await options.labeller.detectLabels({
     bytes, minConfidence: request.minConfidence, maxLabels: request.maxLabels,
     features: request.features as DetectLabelsInput['features'], settings: request.settings as DetectLabelsInput['settings'],
   });
+  options.logger?.info('labels detected', {
+    s3Object: request.image.kind === 's3' ? `${request.image.bucket}/${request.image.key}` : null,
+    imageBytes: bytes.length,
+    labelMs: Math.round((performance.now() - started) * 10) / 10,
+  });
+  return response;
 }
 
 async function loadImage(image: ImageSource, getObject: RekognitionServerOptions['getObject']): Promise<Uint8Array> {

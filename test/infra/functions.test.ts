@@ -13,7 +13,7 @@ const { app, stack, template } = synthesize({ bundle: true });
 
 const handlers = FUNCTION_NAMES;
 /** What the Lambda runtime or the stack itself adds to every function, settings apart. */
-const NOT_SETTINGS = ['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+const NOT_SETTINGS = ['POWERTOOLS_SERVICE_NAME'];
 const declared = (handler: string): SettingName[] => [...FUNCTIONS[handler as keyof typeof FUNCTIONS].settings];
 const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(element.node.defaultChild as CfnElement);
@@ -67,7 +67,9 @@ describe('the Lambda functions', () => {
     for (const setting of required) {
       expect(variables.some((name) => SETTINGS[setting].variables.includes(name))).toBe(true);
     }
-    expect(propertiesOf(handler).Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: handler, NODE_OPTIONS: '--enable-source-maps' });
+    expect(propertiesOf(handler).Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: handler });
+    // Source maps cost every cold start (bench/cold-import.ts): the runtime does not load them.
+    expect(propertiesOf(handler).Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it.each(handlers)('tells %s where the resources it declares are, and the stage and log level', (handler) => {
@@ -97,14 +99,15 @@ describe('the Lambda functions', () => {
     expect(template.toJSON().Resources[logGroup].Properties).toEqual({ RetentionInDays: 30 });
   });
 
-  it.each(handlers)('bundles %s with esbuild as a minified ES module with its source map', (handler) => {
+  it.each(handlers)('bundles %s with esbuild as a minified ES module, without a source map the runtime would not read', (handler) => {
     const code = readFileSync(path.join(bundleDir(handler), 'index.mjs'), 'utf8');
 
     expect(code.startsWith("import { createRequire as __bundleCreateRequire } from 'node:module';")).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
     // Minified: long lines (the few line breaks left are inside string literals).
     expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
-    expect(existsSync(path.join(bundleDir(handler), 'index.mjs.map'))).toBe(true);
+    expect(existsSync(path.join(bundleDir(handler), 'index.mjs.map'))).toBe(false);
+    expect(code).not.toContain('sourceMappingURL');
   });
 
   it.each(handlers)(

@@ -169,6 +169,29 @@ describe('local AppSync realtime endpoint', () => {
     expect(second.pending('data')).toEqual([]);
   });
 
+  it('renders the result through each watcher\'s own selection when several watch the same blob', async () => {
+    const [wide, alike, narrow] = await Promise.all([connectWithQuery(), connectWithQuery(), connectWithSubprotocol()]);
+    await Promise.all([init(wide), init(alike), init(narrow)]);
+    await subscribe(wide, 'wide', 'blob-shared');
+    await subscribe(alike, 'alike', 'blob-shared');
+    narrow.send({
+      id: 'narrow',
+      type: 'start',
+      payload: {
+        data: JSON.stringify({ query: 'subscription N($id: ID!) { labelsReady(id: $id) { status } }', variables: { id: 'blob-shared' } }),
+        extensions: { authorization: apiKeyHeader() },
+      },
+    });
+    await narrow.next((m) => m.id === 'narrow' && m.type === 'start_ack');
+
+    await publish('blob-shared');
+
+    const [toWide, toAlike, toNarrow] = await Promise.all([wide, alike, narrow].map((c) => c.next((m) => m.type === 'data')));
+    expect(toWide).toMatchObject({ id: 'wide', payload: { data: { labelsReady: { id: 'blob-shared', status: 'LABELLED' } } } });
+    expect(toAlike).toEqual({ ...toWide, id: 'alike' });
+    expect(toNarrow).toEqual({ type: 'data', id: 'narrow', payload: { data: { labelsReady: { status: 'LABELLED' } } } });
+  });
+
   it('applies the subscription arguments as AppSync does even without an enhanced filter', async () => {
     const client = await connectWithSubprotocol();
     await init(client);

@@ -3,6 +3,7 @@ import {
   InvalidS3ObjectException, ProvisionedThroughputExceededException, RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogFields, Logger } from '../../../local/log.ts';
 import { createLabeller, type Labeller } from '../../../local/rekognition/labeller.ts';
 import { tokenBucket } from '../../../local/rekognition/rate-limit.ts';
 import { startRekognitionServer, type RekognitionServer } from '../../../local/rekognition/server.ts';
@@ -14,6 +15,11 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
     ['photos/uploads/truncated.jpg', fixture('truncated.jpg')],
   ]);
   const requestedVersions: Array<string | undefined> = [];
+  const logged: Array<{ message: string; fields?: LogFields }> = [];
+  const record = (message: string, fields?: LogFields): void => {
+    logged.push({ message, fields });
+  };
+  const logger: Logger = { component: 'rekognition', debug: record, info: record, warn: record, error: record, child: () => logger };
   let labeller: Labeller;
   let server: RekognitionServer;
   let client: RekognitionClient;
@@ -22,6 +28,7 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
     labeller = createLabeller({ workers: 1 });
     server = await startRekognitionServer({
       labeller,
+      logger,
       async getObject(bucket, key, version) {
         requestedVersions.push(version);
         const bytes = objects.get(`${bucket}/${key}`);
@@ -77,6 +84,17 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
     }));
     expect(result.Labels?.map((l) => l.Name)).toEqual(expect.arrayContaining(['Cat', 'Pet', 'Mammal', 'Animal']));
     expect(requestedVersions).toContain('v1');
+  });
+
+  it("logs each labelled S3 object with the labeller's time, and nothing for a call that fails", async () => {
+    logged.length = 0;
+    await client.send(new DetectLabelsCommand({ Image: { S3Object: { Bucket: 'photos', Name: 'uploads/chelsea.png' } } }));
+    await expect(client.send(new DetectLabelsCommand({ Image: { S3Object: { Bucket: 'photos', Name: 'uploads/nothing.png' } } }))).rejects.toThrow();
+
+    expect(logged).toEqual([
+      { message: 'labels detected', fields: { s3Object: 'photos/uploads/chelsea.png', imageBytes: objects.get('photos/uploads/chelsea.png')!.length, labelMs: expect.any(Number) } },
+    ]);
+    expect(logged[0].fields?.labelMs).toBeGreaterThan(0);
   });
 
   it.each([
