@@ -2,8 +2,9 @@
 // c=1/8/32 clients (each with its own realtime connection), against the local cloud in a process of its own.
 // Inference is measured in the same run, two ways: each upload's own labelling time, as the local Rekognition logs
 // it (`labels detected`, the labeller's queue and inference for that object), so that the platform's overhead is
-// each upload's total less its own labelling; and DetectLabels alone on the same bytes, straight to the local
-// Rekognition, one at a time between the rounds.
+// each upload's total less its own labelling (and, for the pipeline alone, its time after the PUT less its own
+// labelling); and DetectLabels alone on the same bytes, straight to the local Rekognition, one at a time between
+// the rounds.
 // Then the API's responsiveness while the labeller is saturated: createBlob one at a time beside 32 clients
 // uploading, against createBlob on an idle cloud.
 // Writes bench/results/uploads.json.
@@ -183,6 +184,11 @@ async function main(): Promise<void> {
         const own = labelMs.get(u.blobId);
         return own === undefined ? [] : [u.totalMs - own];
       });
+      // The pipeline alone: from the stored object to the labels at the client, less the labeller's own time.
+      const afterPutOverheads = run.uploads.flatMap((u) => {
+        const own = labelMs.get(u.blobId);
+        return own === undefined ? [] : [u.afterPutMs - own];
+      });
       const round_ = {
         concurrency: c,
         uploads: run.uploads.length,
@@ -195,10 +201,11 @@ async function main(): Promise<void> {
         afterPutMs: stats(run.uploads.map((u) => u.afterPutMs)),
         ownLabellingMs: stats(run.uploads.flatMap((u) => labelMs.get(u.blobId) ?? [])),
         overheadMs: stats(overheads),
+        afterPutOverheadMs: stats(afterPutOverheads),
         loadAverage: round((loadBefore + loadAverage()) / 2, 2),
       };
       rounds.push(round_);
-      console.log(`c=${c}: ${round_.uploads} uploads, ${round_.uploadsPerSecond}/s, total p50 ${round_.totalMs.p50} ms (create ${round_.createBlobMs.p50}, subscribe ${round_.subscribeMs.p50}, PUT ${round_.putMs.p50}, after PUT ${round_.afterPutMs.p50}; own labelling ${round_.ownLabellingMs.p50}, overhead ${round_.overheadMs.p50}), failed ${round_.failed}, load ${round_.loadAverage}`);
+      console.log(`c=${c}: ${round_.uploads} uploads, ${round_.uploadsPerSecond}/s, total p50 ${round_.totalMs.p50} ms (create ${round_.createBlobMs.p50}, subscribe ${round_.subscribeMs.p50}, PUT ${round_.putMs.p50}, after PUT ${round_.afterPutMs.p50}; own labelling ${round_.ownLabellingMs.p50}, overhead ${round_.overheadMs.p50}, of which after the PUT ${round_.afterPutOverheadMs.p50}), failed ${round_.failed}, load ${round_.loadAverage}`);
     }
     const inferenceStats = stats(inference);
     const c1 = rounds.find((r) => r.concurrency === 1);

@@ -9,7 +9,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 import { environmentFor, LOG_LEVELS, type SettingValues } from '../functions/commons/config.ts';
@@ -347,30 +346,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const labellerWorkers = options.labellerWorkers ?? defaultWorkerCount();
     const labeller = createLabeller({ workers: labellerWorkers });
     closers.push(() => labeller.close());
-    // Rekognition reads S3Object images from the local S3, through the SDK like any client.
-    let objectReader: S3Client | undefined;
     // Rekognition answers on a loopback port of its own; clients reach it through a front that checks signatures
-    // and permissions (the caller's rekognition:DetectLabels, and its s3:GetObject on an image in S3).
+    // and permissions (the caller's rekognition:DetectLabels, and its s3:GetObject on an image in S3). Past the
+    // front, the caller may read the object: Rekognition reads it from the store itself, as S3 would serve it (a
+    // second signed HTTP request, signed with the cloud's own key, would check nothing more).
     const rekognitionStart = startRekognitionServer({
       host: '127.0.0.1',
       port: 0,
       labeller,
       limiter: quota,
       logger: logs.logger('rekognition'),
-      getObject: async (bucket, key, version) => {
-        const s3 = await s3Start;
-        objectReader ??= new S3Client({
-          endpoint: s3.endpoint,
-          region: LOCAL_REGION,
-          credentials: localCredentials(),
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-          requestHandler: { httpAgent: { maxSockets: sdkMaxSockets } },
-        });
-        const object = await objectReader.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version }));
-        return object.Body!.transformToByteArray();
-      },
+      getObject: async (bucket, key) => (await s3Start).readObject(bucket, key),
     }).then((server) =>
       startAwsJsonFront({
         host,
@@ -413,7 +399,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       closers.push(async () => {
         await rekognitionResult.value.front.close();
         await rekognitionResult.value.server.close();
-        objectReader?.destroy();
       });
     }
     if (dynamodbResult.status === 'fulfilled') {

@@ -35,3 +35,14 @@ export function errorXml(error: S3ErrorSpec, requestId: string, hostId: string):
 }
 
 export const ACCESS_DENIED = s3Error(403, 'AccessDenied', 'Access Denied');
+
+/** A direct read of the store (LocalS3.readObject) that found nothing: `code` as GetObject would answer. */
+export class S3ReadError extends Error {
+  constructor(
+    readonly code: 'NoSuchKey' | 'NoSuchBucket',
+    object: string,
+  ) {
+    super(`${code}: ${object}`);
+    this.name = 'S3ReadError';
+  }
+}

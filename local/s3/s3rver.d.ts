@@ -23,6 +23,8 @@ declare module 's3rver' {
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     getMetadata(bucket: string, key: string): Promise<Record<string, string | number>>;
     existsObject(bucket: string, key: string): Promise<boolean>;
+    /** Null when there is no such object. */
+    getObject(bucket: string, key: string): Promise<{ content: Readable | null; metadata: Record<string, string> } | null>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     getBucket(bucket: string): Promise<object | null>;
     putObject(object: StoredObject): Promise<{ size: number; md5: string }>;

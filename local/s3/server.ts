@@ -14,7 +14,7 @@ import AWSAccount from 's3rver/lib/models/account.js';
 import { accessControl, type AccessControl } from '../iam/access.ts';
 import type { Logger } from '../log.ts';
 import { s3Access, s3AccessDeniedMessage } from './access.ts';
-import { errorXml, s3Error, type S3ErrorSpec } from './errors.ts';
+import { errorXml, s3Error, S3ReadError, type S3ErrorSpec } from './errors.ts';
 import type { S3Event } from 'aws-lambda';
 import { nextSequencer, objectCreatedEvent, type ObjectCreatedEventName, type S3EventDestination } from './events.ts';
 import { verifySigV4 } from './sigv4.ts';
@@ -68,6 +68,12 @@ export interface LocalS3 {
   endpoint: string;
   port: number;
   bucket: string;
+  /**
+   * An object's bytes, straight from the store: for a local service that reads an object on a caller's behalf once
+   * its own front has checked the caller's s3:GetObject (the local Rekognition). Rejects with NoSuchKey or
+   * NoSuchBucket as GetObject would; the store keeps one version of each key, as the HTTP side serves it.
+   */
+  readObject(bucket: string, key: string): Promise<Uint8Array>;
   /** Resolves when every event raised so far has reached the notification's destination. */
   eventsIdle(): Promise<void>;
   /** Waits for the events being sent now. */
@@ -398,6 +404,15 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
     endpoint,
     port,
     bucket,
+    async readObject(name, key) {
+      const object = name === bucket ? await s3rver.store.getObject(bucket, key) : null;
+      if (object === null) {
+        throw new S3ReadError(name === bucket ? 'NoSuchKey' : 'NoSuchBucket', `${name}/${key}`);
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of object.content ?? []) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
     eventsIdle: async () => {
       while (publishes.size > 0) {
         await Promise.all([...publishes]);

@@ -206,7 +206,9 @@ describe('processUploadEvent', () => {
     const [claim] = ddb.commandCalls(UpdateCommand, { ReturnValues: 'ALL_OLD' });
     expect(claim.args[0].input).toMatchObject({
       Key: { id: ID },
-      ConditionExpression: expect.stringContaining('#status = :pending OR (#status = :processing AND'),
+      ConditionExpression: expect.stringMatching(
+        /^entity = :blob AND #status = :pending OR .*#status = :processing AND processingStartedAt < :leaseCutoff$/,
+      ),
       ExpressionAttributeValues: expect.objectContaining({ ':lease': NOW.toISOString(), ':leaseCutoff': '2026-03-01T11:58:05.000Z' }),
     });
     expect(claim.args[0].input.UpdateExpression).toContain('REMOVE expiresAt');

@@ -259,6 +259,35 @@ describe('local S3', () => {
     });
   });
 
+  describe('direct reads of the store (readObject)', () => {
+    it('reads the bytes an upload stored, as GetObject serves them', async () => {
+      // Arrange
+      const key = 'local/read directly';
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JPEG, ContentType: 'image/jpeg' }));
+
+      // Act
+      const bytes = await s3.readObject(BUCKET, key);
+
+      // Assert
+      expect(Buffer.from(bytes)).toEqual(await bodyOf(key));
+    });
+
+    it('rejects a missing key with NoSuchKey and another bucket with NoSuchBucket', async () => {
+      // Arrange
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'local/present', Body: JPEG, ContentType: 'image/jpeg' }));
+
+      // Act
+      const [missing, elsewhere] = await Promise.allSettled([
+        s3.readObject(BUCKET, 'local/absent'),
+        s3.readObject('another-bucket', 'local/present'),
+      ]);
+
+      // Assert
+      expect(missing).toMatchObject({ status: 'rejected', reason: { code: 'NoSuchKey' } });
+      expect(elsewhere).toMatchObject({ status: 'rejected', reason: { code: 'NoSuchBucket' } });
+    });
+  });
+
   describe('header-signed SDK calls', () => {
     it('serves PutObject, HeadObject, GetObject, a ranged GetObject and DeleteObject', async () => {
       // Arrange
