@@ -13,9 +13,10 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import autocannon from 'autocannon';
-import { BLOB_ENTITY, type BlobRecord } from '../domain/blob.ts';
+import type { BlobRecord } from '../domain/blob.ts';
 import { signUp } from '../test/integration/support/users.ts';
 import { ROOT, spawnServer, type ChildServer } from './support/child-server.ts';
+import { CAT_LABELS, labelledRecord } from './support/labelled-record.ts';
 import { summariseProfile } from './support/cpu-profile.ts';
 import { loadAverage, median, round } from './support/stats.ts';
 import type { LocalCloudInfo } from './servers/local-cloud.ts';
@@ -56,27 +57,10 @@ interface Measurement {
 }
 
 /** A labelled blob as the processing function leaves it, owned by `owner`. */
-function labelledRecord(owner: string): BlobRecord {
+function labelledBlob(owner: string): BlobRecord {
   const at = new Date().toISOString();
-  return {
-    id: `01BENCH${Date.now().toString(36).toUpperCase()}`,
-    entity: BLOB_ENTITY,
-    owner,
-    status: 'LABELLED',
-    contentType: 'image/png',
-    size: 451_820,
-    minConfidence: 55,
-    maxLabels: 20,
-    labels: [
-      { name: 'Cat', confidence: 86.1, parents: ['Pet', 'Mammal', 'Animal'], aliases: [], categories: ['Animals and Pets'], instances: [] },
-      { name: 'Pet', confidence: 86.1, parents: ['Animal'], aliases: [], categories: ['Animals and Pets'], instances: [] },
-      { name: 'Animal', confidence: 86.1, parents: [], aliases: [], categories: ['Animals and Pets'], instances: [] },
-    ],
-    createdAt: at,
-    updatedAt: at,
-    uploadExpiresAt: at,
-    labelledAt: at,
-  };
+  const id = `01BENCH${Date.now().toString(36).toUpperCase()}`;
+  return labelledRecord({ id, owner, createdAt: at, updatedAt: at, uploadExpiresAt: at, labels: CAT_LABELS });
 }
 
 async function post(target: Omit<Target, 'expectBody'>): Promise<string> {
@@ -115,7 +99,7 @@ function startLocal(): Promise<ChildServer<LocalCloudInfo>> {
 
 async function prepare(local: ChildServer<LocalCloudInfo>, work: string): Promise<{ record: BlobRecord; token: string; answer: string }> {
   const user = await signUp(local.info);
-  const record = labelledRecord(user.sub);
+  const record = labelledBlob(user.sub);
   const client = new DynamoDBClient({ endpoint: local.info.dynamodbEndpoint, region: local.info.region, credentials: local.info.credentials });
   await client.send(new PutItemCommand({ TableName: local.info.table, Item: marshall(record, { removeUndefinedValues: true }) }));
   client.destroy();

@@ -13,10 +13,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BLOB_ENTITY, type BlobRecord } from '../domain/blob.ts';
+import type { BlobRecord } from '../domain/blob.ts';
 import { createAppSyncPublisher } from '../functions/publishing/appsync-publisher.ts';
 import { signUp } from '../test/integration/support/users.ts';
 import { ROOT, spawnServer, type MemorySample } from './support/child-server.ts';
+import { CAT_LABELS, labelledRecord } from './support/labelled-record.ts';
 import { summariseProfile } from './support/cpu-profile.ts';
 import { RealtimeConnection } from './support/realtime.ts';
 import { loadAverage, median, percentile, round } from './support/stats.ts';
@@ -59,24 +60,7 @@ async function createBlob(info: LocalCloudInfo, token: string): Promise<Created[
 /** The blob as the processing function publishes it, with a distinct updatedAt per publish. */
 function labelled(blob: Created['createBlob']['blob'], owner: string, publish: number): BlobRecord {
   const updatedAt = new Date(Date.parse(blob.createdAt) + 1000 + publish).toISOString();
-  return {
-    id: blob.id,
-    entity: BLOB_ENTITY,
-    owner,
-    status: 'LABELLED',
-    contentType: 'image/png',
-    size: 451_820,
-    minConfidence: 55,
-    maxLabels: 20,
-    labels: [
-      { name: 'Cat', confidence: 86.1, parents: ['Pet', 'Mammal', 'Animal'], aliases: [], categories: ['Animals and Pets'], instances: [] },
-      { name: 'Pet', confidence: 86.1, parents: ['Animal'], aliases: [], categories: ['Animals and Pets'], instances: [] },
-    ],
-    createdAt: blob.createdAt,
-    updatedAt,
-    uploadExpiresAt: blob.uploadExpiresAt,
-    labelledAt: updatedAt,
-  };
+  return labelledRecord({ id: blob.id, owner, createdAt: blob.createdAt, updatedAt, uploadExpiresAt: blob.uploadExpiresAt, labels: CAT_LABELS.slice(0, 2) });
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
