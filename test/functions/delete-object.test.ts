@@ -2,16 +2,13 @@ import { DeleteObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from './support/lambda-context.ts';
+import { importWithEnvironment } from './support/handler-module.ts';
 
 const s3 = mockClient(S3Client);
 
 async function loadHandler() {
-  vi.resetModules();
   const env = { STAGE: 'test', BUCKET_NAME: 'uploads', AWS_REGION: 'eu-west-1', LOG_LEVEL: 'SILENT' };
-  for (const [name, value] of Object.entries(env)) {
-    vi.stubEnv(name, value);
-  }
-  return (await import('../../functions/delete-object.ts')).handler;
+  return (await importWithEnvironment(env, () => import('../../functions/delete-object.ts'))).handler;
 }
 
 describe('delete-object handler', () => {

@@ -4,6 +4,7 @@ import type { BlobRecord } from '../../domain/blob.ts';
 import { type CallbackReceiver, startCallbackReceiver } from './support/callback-receiver.ts';
 import { lambdaContext } from './support/lambda-context.ts';
 import { type LocalDynamoDbEndpoint, startDynamoDbEndpoint } from './support/local-dynamodb-endpoint.ts';
+import { importWithEnvironment } from './support/handler-module.ts';
 
 const SECRET = `whsec_${Buffer.alloc(24, 5).toString('base64')}`;
 let table: LocalDynamoDbEndpoint;
@@ -31,7 +32,6 @@ function blob(overrides: Partial<BlobRecord> = {}): BlobRecord {
 }
 
 async function loadHandler() {
-  vi.resetModules();
   const env = {
     TABLE_NAME: table.tableName,
     AWS_REGION: 'eu-west-1',
@@ -42,10 +42,7 @@ async function loadHandler() {
     CALLBACK_ALLOW_HTTP_LOOPBACK: 'true',
     LOG_LEVEL: 'SILENT',
   };
-  for (const [name, value] of Object.entries(env)) {
-    vi.stubEnv(name, value);
-  }
-  return (await import('../../functions/deliver-callback.ts')).handler;
+  return (await importWithEnvironment(env, () => import('../../functions/deliver-callback.ts'))).handler;
 }
 
 describe('deliver-callback handler (redeliverCallback)', () => {

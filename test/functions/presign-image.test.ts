@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresignImageRequest } from '../../domain/lambda-payloads.ts';
 import { lambdaContext } from './support/lambda-context.ts';
+import { importWithEnvironment } from './support/handler-module.ts';
 
 const ENV = {
   STAGE: 'test',
@@ -15,11 +16,7 @@ const ENV = {
 };
 
 async function loadHandler() {
-  vi.resetModules();
-  for (const [name, value] of Object.entries(ENV)) {
-    vi.stubEnv(name, value);
-  }
-  return (await import('../../functions/presign-image.ts')).handler;
+  return (await importWithEnvironment(ENV, () => import('../../functions/presign-image.ts'))).handler;
 }
 
 const request: PresignImageRequest = { id: '01JPRESIGNIMAGE00000000000', contentType: 'image/png' };

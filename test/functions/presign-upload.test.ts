@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PresignUploadRequest } from '../../domain/lambda-payloads.ts';
 import { captureLogs } from './support/captured-logs.ts';
 import { lambdaContext } from './support/lambda-context.ts';
+import { importWithEnvironment } from './support/handler-module.ts';
 
 const ENV = {
   STAGE: 'test',
@@ -14,11 +15,7 @@ const ENV = {
 };
 
 async function loadHandler(env: Record<string, string>) {
-  vi.resetModules();
-  for (const [name, value] of Object.entries({ ...ENV, ...env })) {
-    vi.stubEnv(name, value);
-  }
-  return (await import('../../functions/presign-upload.ts')).handler;
+  return (await importWithEnvironment({ ...ENV, ...env }, () => import('../../functions/presign-upload.ts'))).handler;
 }
 
 const request: PresignUploadRequest = {

@@ -13,6 +13,7 @@ import { lambdaContext } from './support/lambda-context.ts';
 import { type LocalDynamoDbEndpoint, startDynamoDbEndpoint } from './support/local-dynamodb-endpoint.ts';
 import { objectBody, objectCreatedRecord, s3Event } from './support/s3-events.ts';
 import { QUEUE_URL, queueMessage, sqsEvent } from './support/sqs-events.ts';
+import { importWithEnvironment } from './support/handler-module.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const BUCKET = 'uploads';
@@ -54,7 +55,6 @@ async function uploadedFixture(blob: BlobRecord, fixture: string): Promise<Buffe
 }
 
 async function loadHandler() {
-  vi.resetModules();
   const env = {
     STAGE: 'test',
     TABLE_NAME: table.tableName,
@@ -70,10 +70,7 @@ async function loadHandler() {
     CALLBACK_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'INFO',
   };
-  for (const [name, value] of Object.entries(env)) {
-    vi.stubEnv(name, value);
-  }
-  return (await import('../../functions/process-upload.ts')).handler;
+  return (await importWithEnvironment(env, () => import('../../functions/process-upload.ts'))).handler;
 }
 
 /** The message S3 writes to the queue for the upload of a blob. */
