@@ -1,13 +1,9 @@
 // A burst of uploads beyond what Rekognition accepts per second: the queue drains it at the quota's pace, and no
 // blob ends FAILED. (The benchmark, `npm run bench`, runs the full 1,000-upload burst.)
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { FREE_PORTS } from '../../local/config.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
 import { startCallbackReceiver, type CallbackReceiver } from '../functions/support/callback-receiver.ts';
-import { createBlob, fixture, putBytes, subscribeLabelsReady, type LabelsReadySubscription } from './support/local-service.ts';
+import { createBlob, fixture, putBytes, removeDataDir, startTestCloud, subscribeLabelsReady, type LabelsReadySubscription } from './support/local-service.ts';
 import { queueDepth } from './support/upload-queue.ts';
 
 const UPLOADS = 20;
@@ -42,18 +38,12 @@ describe('a burst of uploads beyond the Rekognition quota', () => {
     subscriptions.forEach((subscription) => subscription.close());
     await receiver?.close();
     await cloud?.close();
-    if (cloud) await rm(cloud.dataDir, { recursive: true, force: true });
+    if (cloud) await removeDataDir(cloud);
   });
 
   it('drains: every blob LABELLED, none FAILED or lost, one labelsReady event and one webhook each', async () => {
     // Arrange
-    cloud = await startLocalCloud({
-      dataDir: await mkdtemp(join(tmpdir(), 'image-labels-burst-')),
-      ports: FREE_PORTS,
-      labellerWorkers: 2,
-      rekognitionTps: REKOGNITION_TPS,
-      quiet: true,
-    });
+    cloud = await startTestCloud(undefined, { labellerWorkers: 2, rekognitionTps: REKOGNITION_TPS });
     receiver = await startCallbackReceiver();
     const photo = await fixture('coffee.png');
     const created = await inParallel(UPLOADS, CONCURRENCY, async () => {

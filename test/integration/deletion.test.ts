@@ -1,14 +1,10 @@
 // Deleting a blob while it is processed: its subscriber and its webhook receiver hear DELETED, once, and the
 // processing that finds it gone stops without claiming labels for it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Blob } from '../../generated/graphql.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { FREE_PORTS } from '../../local/config.ts';
+import type { LocalCloud } from '../../local/cloud.ts';
 import { startCallbackReceiver, type CallbackReceiver } from '../functions/support/callback-receiver.ts';
-import { createBlob, fixture, getBlob, graphql, putBytes, subscribeLabelsReady, type LabelsReadySubscription } from './support/local-service.ts';
+import { createBlob, fixture, getBlob, graphql, putBytes, removeDataDir, startTestCloud, subscribeLabelsReady, type LabelsReadySubscription } from './support/local-service.ts';
 
 describe('a blob deleted while it is PROCESSING', () => {
   let cloud: LocalCloud | undefined;
@@ -19,18 +15,12 @@ describe('a blob deleted while it is PROCESSING', () => {
     subscriptions.forEach((subscription) => subscription.close());
     await receiver?.close();
     await cloud?.close();
-    if (cloud) await rm(cloud.dataDir, { recursive: true, force: true });
+    if (cloud) await removeDataDir(cloud);
   });
 
   it('ends with one DELETED event and one DELETED webhook, and never a result with labels', async () => {
     // Arrange: Rekognition held to 1 call a second, so that uploads wait PROCESSING while their calls are throttled.
-    cloud = await startLocalCloud({
-      dataDir: await mkdtemp(join(tmpdir(), 'image-labels-delete-')),
-      ports: FREE_PORTS,
-      labellerWorkers: 1,
-      rekognitionTps: 1,
-      quiet: true,
-    });
+    cloud = await startTestCloud(undefined, { rekognitionTps: 1 });
     receiver = await startCallbackReceiver();
     const photo = await fixture('coffee.png');
     const created = [];
