@@ -527,6 +527,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       batchSize: UPLOAD_QUEUE.batchSize,
       maxConcurrency,
+      functionTimeoutSeconds: functions[uploadConsumerName].timeoutSeconds,
       invoke: invoke(uploadConsumerName) as (event: SQSEvent) => Promise<unknown>,
       logger: logs.logger('sqs'),
     });

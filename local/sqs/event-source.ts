@@ -15,6 +15,8 @@ export interface EventSourceMappingOptions {
   region: string;
   batchSize: number;
   maxConcurrency: number;
+  /** The function's timeout: Lambda refuses a queue whose visibility timeout is shorter. */
+  functionTimeoutSeconds: number;
   invoke: (event: SQSEvent) => Promise<unknown>;
   logger: Logger;
 }
@@ -28,6 +30,12 @@ export interface EventSourceMapping {
 
 export function startEventSourceMapping(options: EventSourceMappingOptions): EventSourceMapping {
   const { queue, logger } = options;
+  // As CreateEventSourceMapping does: otherwise a live invocation's messages would come back while it still runs.
+  if (queue.visibilityTimeoutSeconds < options.functionTimeoutSeconds) {
+    throw new Error(
+      `Queue visibility timeout: ${queue.visibilityTimeoutSeconds} seconds is less than Function timeout: ${options.functionTimeoutSeconds} seconds`,
+    );
+  }
   const running = new Set<Promise<void>>();
   /** 'activity' whenever an invocation starts or ends. */
   const activity = new EventEmitter();

@@ -58,11 +58,17 @@ describe('the local event source mapping', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('refuses a queue whose visibility timeout is shorter than the function timeout, as Lambda does', () => {
+    expect(() => startEventSourceMapping({
+      queue, region: 'us-east-1', functionTimeoutSeconds: 61, batchSize: 1, maxConcurrency: 1, invoke: async () => ({ batchItemFailures: [] }), logger: silentLogger,
+    })).toThrow('Queue visibility timeout: 60 seconds is less than Function timeout: 61 seconds');
+  });
+
   it('never runs more invocations than its maximum concurrency, one batch of batchSize messages each', async () => {
     const fn = new HeldFunction();
     await Promise.all(Array.from({ length: 7 }, (_, i) => queue.send(String(i))));
 
-    mapping = startEventSourceMapping({ queue, region: 'us-east-1', batchSize: 1, maxConcurrency: 3, invoke: fn.invoke, logger: silentLogger });
+    mapping = startEventSourceMapping({ queue, region: 'us-east-1', functionTimeoutSeconds: 60, batchSize: 1, maxConcurrency: 3, invoke: fn.invoke, logger: silentLogger });
     await fn.waitForInvocations(3);
     const atMost = fn.running;
     fn.releaseAll();
@@ -87,7 +93,7 @@ describe('the local event source mapping', () => {
     fn.respond = (event): SQSBatchResponse => ({ batchItemFailures: [{ itemIdentifier: event.Records[1].messageId }] });
     await Promise.all(['a', 'b', 'c'].map((body) => queue.send(body)));
 
-    mapping = startEventSourceMapping({ queue, region: 'us-east-1', batchSize: 3, maxConcurrency: 2, invoke: fn.invoke, logger: silentLogger });
+    mapping = startEventSourceMapping({ queue, region: 'us-east-1', functionTimeoutSeconds: 60, batchSize: 3, maxConcurrency: 2, invoke: fn.invoke, logger: silentLogger });
     await fn.waitForInvocations(1);
     fn.releaseAll();
     await mapping.close();
@@ -111,7 +117,7 @@ describe('the local event source mapping', () => {
       return { batchItemFailures: [{ itemIdentifier: 'not-in-the-batch' }] };
     };
 
-    mapping = startEventSourceMapping({ queue, region: 'us-east-1', batchSize: 1, maxConcurrency: 2, invoke, logger: silentLogger });
+    mapping = startEventSourceMapping({ queue, region: 'us-east-1', functionTimeoutSeconds: 60, batchSize: 1, maxConcurrency: 2, invoke, logger: silentLogger });
     await twoCalls;
     await mapping.close();
     mapping = undefined;
@@ -130,7 +136,7 @@ describe('the local event source mapping', () => {
     };
     await queue.send('retry me');
 
-    mapping = startEventSourceMapping({ queue, region: 'us-east-1', batchSize: 1, maxConcurrency: 1, invoke: fn.invoke, logger: silentLogger });
+    mapping = startEventSourceMapping({ queue, region: 'us-east-1', functionTimeoutSeconds: 60, batchSize: 1, maxConcurrency: 1, invoke: fn.invoke, logger: silentLogger });
     await fn.waitForInvocations(1);
     fn.releaseAll();
     await fn.waitForInvocations(2);
