@@ -128,6 +128,19 @@ export interface LocalCloudOptions {
   processingLeaseSeconds?: number;
   /** The functions to run: default functions/manifest.ts (a test takes a permission away to see it refused). */
   functions?: Readonly<Record<string, FunctionSpec>>;
+  /** Tests only (`npm start` sets none): where requests wait for a test, so that it can order a race. */
+  holds?: LocalCloudHolds;
+}
+
+/**
+ * Points where a request of the local cloud waits until the test's promise settles, so that a test makes an
+ * interleaving happen instead of hoping for it under load. Nothing of the product sees them.
+ */
+export interface LocalCloudHolds {
+  /** A DetectLabels call on an image in S3, let through by the quota, before Rekognition reads the object. */
+  detectLabels?: (image: { bucket: string; key: string }) => Promise<void>;
+  /** A function AppSync invoked (a Lambda data source), once it has returned and before AppSync gets its answer. */
+  appsyncInvokeAnswer?: (functionName: string) => Promise<void>;
 }
 
 export interface LocalCloud {
@@ -276,6 +289,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const running: { lambda?: LocalLambda } = {};
     const invoke = (name: string) => async (event: unknown): Promise<unknown> => (await lambdaService).invoke(name, event);
+    const invokeFromAppSync = (name: string) => async (event: unknown): Promise<unknown> => {
+      const answer = await invoke(name)(event);
+      await options.holds?.appsyncInvokeAnswer?.(name);
+      return answer;
+    };
 
     const dynamodbStart = startDynamoDb({
       dataDir,
@@ -357,6 +375,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       limiter: quota,
       logger: logs.logger('rekognition'),
       getObject: async (bucket, key) => (await s3Start).readObject(bucket, key),
+      beforeImageRead: options.holds?.detectLabels,
     }).then((server) =>
       startAwsJsonFront({
         host,
@@ -425,7 +444,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
       // The Lambda data sources: the functions AppSync invokes (resolvers/manifest.ts names which).
       lambdas: Object.fromEntries(
-        Object.entries(functions).filter(([, spec]) => spec.trigger.kind === 'appsync').map(([name]) => [name, invoke(name)]),
+        Object.entries(functions).filter(([, spec]) => spec.trigger.kind === 'appsync').map(([name]) => [name, invokeFromAppSync(name)]),
       ),
       logger: logs.logger('resolver'),
       // The API's environment variables (ctx.env), as the stack sets them; http/loopback callbacks are allowed here only.

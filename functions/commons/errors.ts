@@ -83,6 +83,10 @@ export const imageProblems = {
   contentTypeMismatch(declared: string, detected: string): ImageOutcome {
     return rejected('ContentTypeMismatch', `The blob was created as ${declared} but the object is ${detected}`);
   },
+  /**
+   * The object stayed gone while its blob went on existing, until the last receive the queue allows: not a verdict on
+   * the image (it was never read), so FAILED rather than REJECTED, and not worth a retry (there is nothing to read).
+   */
   objectMissing(): ImageOutcome {
     return { status: 'FAILED', error: { code: 'ObjectNotFound', message: 'The uploaded object is gone', retryable: false } };
   },
@@ -120,10 +124,22 @@ export type RekognitionFailure =
   /** The blob's final state: the image cannot be labelled, or Rekognition refuses for good (e.g. access denied). */
   | { kind: 'final'; outcome: ImageOutcome }
   /** Worth another attempt later (throttling, 5xx, network): the upload is handed back to the queue. */
-  | { kind: 'transient'; error: TransientDependencyError };
+  | { kind: 'transient'; error: TransientDependencyError }
+  /**
+   * Rekognition could not read the S3 object (InvalidS3ObjectException). Either it is gone (deleteBlob deletes the
+   * object before the record: a deletion may be under way) or it is there and unreadable to Rekognition; only S3 can
+   * tell which. `outcome` is what the blob records in the second case.
+   */
+  | { kind: 'objectUnreadable'; outcome: ImageOutcome };
+
+/** Rekognition's answer when it cannot get the S3 object it was asked about. */
+const REKOGNITION_OBJECT_UNREADABLE = 'InvalidS3ObjectException';
 
 export function classifyRekognitionError(error: unknown): RekognitionFailure {
   const outcome = rekognitionOutcome(error);
+  if (sdkErrorName(error) === REKOGNITION_OBJECT_UNREADABLE) {
+    return { kind: 'objectUnreadable', outcome };
+  }
   if (outcome.status === 'FAILED' && isTransientAwsError(error)) {
     const name = sdkErrorName(error) ?? 'Error';
     return { kind: 'transient', error: new TransientDependencyError(`Rekognition unavailable: ${name}: ${outcome.error.message}`, outcome, error) };
@@ -156,7 +172,7 @@ export function outcomeAfterRetries(error: DomainError): ImageOutcome {
 // S3 and DynamoDB
 
 export type S3ReadFailure =
-  /** The object is not there (deleted, or never written): nothing to process. */
+  /** The object is not there: deleted after its upload (a deletion may be under way). Not a verdict on the image. */
   | { kind: 'missing' }
   /** Worth another attempt later (throttling, 5xx, network). */
   | { kind: 'transient'; error: TransientDependencyError }

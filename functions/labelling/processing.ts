@@ -9,8 +9,12 @@
 //  - skipped: there is nothing to do (the blob is final and announced, or gone, or the object is not an upload);
 //  - retry: the message must come back later. Either another attempt holds the blob under a live lease (it comes
 //    back when the lease ends, and takes the blob over if that attempt died), or a dependency failed in a way that
-//    may pass (throttling, 5xx, network: it comes back after a jittered exponential delay, the lease released).
-// On the last receive the queue allows, a failing dependency ends the blob FAILED instead (retryable: true).
+//    may pass (throttling, 5xx, network: it comes back after a jittered exponential delay, the lease released), or
+//    the object is gone while the blob is not (the same delay): deleteBlob deletes the object before the record, so
+//    a deletion may be under way, and the next receive finds no record and stops quietly while deleteBlob announces
+//    DELETED. Judging the image now would end the blob REJECTED or FAILED and deny its subscribers the DELETED.
+// On the last receive the queue allows, a failing dependency ends the blob FAILED instead (retryable: true), and an
+// object still gone ends it FAILED ObjectNotFound.
 import { DetectLabelsCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
@@ -119,6 +123,13 @@ export async function processUploadRecord(
   let finalRecord: StoredBlob;
   try {
     const analysis = await analyse(start.record, versionId, deps, log);
+    if (analysis.kind === 'objectGone') {
+      if (!isLastReceive(delivery.receiveCount, delivery.maxReceiveCount)) {
+        log.warn('The object is gone but its blob is not: a deletion may be under way; handing the upload back');
+        return await handBack(id, lease, 'the object is gone while its blob exists (a deletion may be under way)', delivery, deps, log);
+      }
+      log.error('The object is still gone on the last receive while its blob exists; the blob ends FAILED');
+    }
     finalRecord = await finish(id, lease, analysis, deps);
   } catch (error) {
     if (isDomainError(error, 'StaleRecord')) {
@@ -130,10 +141,7 @@ export async function processUploadRecord(
     const failure = isDomainError(error) && error.retryable ? error : undefined;
     if (failure && !isLastReceive(delivery.receiveCount, delivery.maxReceiveCount)) {
       log.warn('A dependency failed; releasing the lease and handing the upload back for a later attempt', { error });
-      await deps.store.releaseLease(id, lease, deps.clock.now()).catch((releaseError: unknown) => {
-        log.warn('Could not release the lease: the retry takes over once it passes', { error: releaseError });
-      });
-      return retryLater(id, failure.message, delivery, deps);
+      return handBack(id, lease, failure.message, delivery, deps, log);
     }
     const outcome: ImageOutcome = failure
       ? outcomeAfterRetries(failure)
@@ -219,13 +227,37 @@ function retryLater(id: string, reason: string, delivery: Delivery, deps: Proces
   return { outcome: 'retry', blobId: id, reason, delaySeconds: retryDelaySeconds(delivery.receiveCount, deps.random) };
 }
 
-type Analysis = { kind: 'labelled'; labels: Label[]; size: number } | { kind: 'problem'; outcome: ImageOutcome; size?: number };
+/** Gives this attempt's lease up, so that the next receive claims the blob at once, and asks for that receive later. */
+async function handBack(
+  id: string,
+  lease: string,
+  reason: string,
+  delivery: Delivery,
+  deps: ProcessingDependencies,
+  log: LocatedLogger,
+): Promise<RecordResult> {
+  // Conditional on the lease: a record deleted meanwhile is not written back.
+  await deps.store.releaseLease(id, lease, deps.clock.now()).catch((releaseError: unknown) => {
+    log.warn('Could not release the lease: the retry takes over once it passes', { error: releaseError });
+  });
+  return retryLater(id, reason, delivery, deps);
+}
+
+type Analysis =
+  | { kind: 'labelled'; labels: Label[]; size: number }
+  | { kind: 'problem'; outcome: ImageOutcome; size?: number }
+  /** The object is not there while the blob is: no verdict on the image (see the header). */
+  | { kind: 'objectGone'; size?: number };
 
 async function analyse(record: StoredBlob, versionId: string | undefined, deps: ProcessingDependencies, log: LocatedLogger): Promise<Analysis> {
   const Bucket = deps.bucketName;
   const Key = objectKey(deps.stage, record.id);
 
-  const head = await readObject(() => deps.s3.send(new HeadObjectCommand({ Bucket, Key, VersionId: versionId })));
+  const headObject = () => deps.s3.send(new HeadObjectCommand({ Bucket, Key, VersionId: versionId }));
+  const head = await readObject(headObject);
+  if ('gone' in head) {
+    return { kind: 'objectGone' };
+  }
   if ('problem' in head) {
     return { kind: 'problem', outcome: head.problem };
   }
@@ -242,6 +274,9 @@ async function analyse(record: StoredBlob, versionId: string | undefined, deps: 
     const { Body } = await deps.s3.send(new GetObjectCommand({ Bucket, Key, VersionId: versionId, Range: range }));
     return Body === undefined ? new Uint8Array() : Body.transformToByteArray();
   });
+  if ('gone' in start) {
+    return { kind: 'objectGone', size };
+  }
   if ('problem' in start) {
     return { kind: 'problem', outcome: start.problem, size };
   }
@@ -271,13 +306,18 @@ async function analyse(record: StoredBlob, versionId: string | undefined, deps: 
     if (failure.kind === 'transient') {
       throw failure.error;
     }
+    // Rekognition could not read the object: S3 says whether it is gone, or there and Rekognition's answer stands.
+    if (failure.kind === 'objectUnreadable' && 'gone' in (await readObject(headObject))) {
+      log.info('DetectLabels could not read the object, and S3 no longer has it');
+      return { kind: 'objectGone', size };
+    }
     log.warn('DetectLabels failed', { code: failure.outcome.error.code, status: failure.outcome.status });
     return { kind: 'problem', outcome: failure.outcome, size };
   }
 }
 
-/** Runs an S3 read; a missing object or a permanent refusal becomes a problem, a transient failure is thrown. */
-async function readObject<T>(read: () => Promise<T>): Promise<{ value: T } | { problem: ImageOutcome }> {
+/** Runs an S3 read; a missing object is `gone`, a permanent refusal a problem, a transient failure is thrown. */
+async function readObject<T>(read: () => Promise<T>): Promise<{ value: T } | { gone: true } | { problem: ImageOutcome }> {
   try {
     return { value: await read() };
   } catch (error) {
@@ -285,7 +325,7 @@ async function readObject<T>(read: () => Promise<T>): Promise<{ value: T } | { p
     if (failure.kind === 'transient') {
       throw failure.error;
     }
-    return { problem: failure.kind === 'missing' ? imageProblems.objectMissing() : failure.outcome };
+    return failure.kind === 'missing' ? { gone: true } : { problem: failure.outcome };
   }
 }
 
@@ -294,8 +334,9 @@ function finish(id: string, lease: string, analysis: Analysis, deps: ProcessingD
   if (analysis.kind === 'labelled') {
     return deps.store.markLabelled(id, lease, { labels: analysis.labels, size: analysis.size, now });
   }
-  const result = { error: analysis.outcome.error, size: analysis.size, now };
-  return analysis.outcome.status === 'REJECTED'
+  const outcome = analysis.kind === 'objectGone' ? imageProblems.objectMissing() : analysis.outcome;
+  const result = { error: outcome.error, size: analysis.size, now };
+  return outcome.status === 'REJECTED'
     ? deps.store.markRejected(id, lease, result)
     : deps.store.markFailed(id, lease, result);
 }

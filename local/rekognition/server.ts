@@ -20,6 +20,8 @@ export interface RekognitionServerOptions {
   limiter?: RateLimiter;
   /** One info line per labelled image: its S3 object and the labeller's time (queue and inference). */
   logger?: Logger;
+  /** Tests only: awaited before an image in S3 is read, so that a test can change the object in between. */
+  beforeImageRead?: (image: { bucket: string; key: string }) => Promise<void>;
 }
 
 export interface RekognitionServer { url: string; close(): Promise<void> }
@@ -73,6 +75,9 @@ async function handle(req: IncomingMessage, options: RekognitionServerOptions): 
       'The number of requests exceeded your throughput limit. If you want to increase this limit, contact Amazon Rekognition.');
   }
   const request = parseDetectLabelsRequest(parseJsonBody(await readBody(req)));
+  if (request.image.kind === 's3') {
+    await options.beforeImageRead?.({ bucket: request.image.bucket, key: request.image.key });
+  }
   const bytes = await loadImage(request.image, options.getObject);
   const started = performance.now();
   const response = await options.labeller.detectLabels({

@@ -77,6 +77,12 @@ describe('classifyRekognitionError', () => {
     expect(classifyRekognitionError(error)).toEqual({ kind: 'final', outcome: rekognitionOutcome(error) });
   });
 
+  it('calls an S3 object Rekognition cannot read unreadable, not final: it may be gone, which only S3 can say', () => {
+    const error = new InvalidS3ObjectException({ message: 'Unable to get object metadata from S3', ...metadata });
+
+    expect(classifyRekognitionError(error)).toEqual({ kind: 'objectUnreadable', outcome: rekognitionOutcome(error) });
+  });
+
   it('calls a refusal that another attempt would meet again final (access denied)', () => {
     const error = Object.assign(new Error('User is not authorized to perform: rekognition:DetectLabels'), {
       name: 'AccessDeniedException',

@@ -9,11 +9,12 @@ import {
   ImageTooLargeException,
   InternalServerError,
   InvalidImageFormatException,
+  InvalidS3ObjectException,
   ProvisionedThroughputExceededException as RekognitionThroughputExceeded,
   RekognitionClient,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -504,13 +505,157 @@ describe('processUploadEvent', () => {
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
   });
 
-  it('fails a blob whose object is gone', async () => {
-    tableHolding(pendingRecord());
-    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+  describe('an object gone while its blob exists (deleteBlob deletes the object first: a deletion may be under way)', () => {
+    const RELEASE = { UpdateExpression: 'SET updatedAt = :now REMOVE processingStartedAt' };
+    const objectGone = () => new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    const unreadable = () =>
+      new InvalidS3ObjectException({ message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.', $metadata: { httpStatusCode: 400 } });
 
-    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+    beforeEach(() => {
+      deps.random = () => 0;
+    });
 
-    expect(transitions()).toEqual([['FAILED', 'ObjectNotFound']]);
+    /** What must be true of a receive that handed the upload back: the blob not ended, nothing told, the lease given up. */
+    function expectHandedBack(results: unknown): void {
+      expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: 'the object is gone while its blob exists (a deletion may be under way)', delaySeconds: 3 }]);
+      expect(transitions()).toEqual([]);
+      expect(publisher.published).toEqual([]);
+      expect(delivered).toEqual([]);
+      const release = ddb.commandCalls(UpdateCommand, RELEASE);
+      expect(release.map((call) => call.args[0].input.ExpressionAttributeValues?.[':lease'])).toEqual([NOW.toISOString()]);
+    }
+
+    it('hands the upload back when HeadObject finds no object, without calling Rekognition', async () => {
+      tableHolding(pendingRecord());
+      s3.on(HeadObjectCommand).rejects(objectGone());
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expectHandedBack(results);
+      expect(rekognition.calls()).toHaveLength(0);
+    });
+
+    it('hands the upload back when the object disappears between HeadObject and the read of its first bytes', async () => {
+      tableHolding(pendingRecord());
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 400, ContentType: 'image/jpeg' });
+      s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expectHandedBack(results);
+    });
+
+    it('hands the upload back, rather than rejecting the image, when DetectLabels cannot read an object S3 no longer has', async () => {
+      tableHolding(pendingRecord());
+      const rocket = await fixture('rocket.jpg');
+      s3.on(HeadObjectCommand).resolvesOnce({ ContentLength: rocket.length, ContentType: 'image/jpeg' }).rejects(objectGone());
+      s3.on(GetObjectCommand).resolves({ Body: objectBody(rocket.subarray(0, 16)) });
+      rekognition.on(DetectLabelsCommand).rejects(unreadable());
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expectHandedBack(results);
+      expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(2);
+    });
+
+    it('still rejects the image with Rekognition’s answer when DetectLabels cannot read an object S3 still has', async () => {
+      tableHolding(pendingRecord());
+      anImageOf(await fixture('rocket.jpg'));
+      rekognition.on(DetectLabelsCommand).rejects(unreadable());
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
+      expect(transitions()).toEqual([['REJECTED', 'InvalidS3ObjectException']]);
+      expect(ddb.commandCalls(UpdateCommand, RELEASE)).toHaveLength(0);
+    });
+
+    it('hands the upload back when S3 cannot say whether the object is gone, as for any failing dependency', async () => {
+      tableHolding(pendingRecord());
+      const rocket = await fixture('rocket.jpg');
+      s3.on(HeadObjectCommand)
+        .resolvesOnce({ ContentLength: rocket.length, ContentType: 'image/jpeg' })
+        .rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }));
+      s3.on(GetObjectCommand).resolves({ Body: objectBody(rocket.subarray(0, 16)) });
+      rekognition.on(DetectLabelsCommand).rejects(unreadable());
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'retry', blobId: ID, reason: expect.stringContaining('S3 unavailable'), delaySeconds: 3 }]);
+      expect(transitions()).toEqual([]);
+    });
+
+    it('hands the upload back even when the record is deleted before the lease is given up, writing nothing back', async () => {
+      tableHolding(pendingRecord());
+      s3.on(HeadObjectCommand).rejects(objectGone());
+      ddb.on(UpdateCommand, RELEASE).rejects(conditionFailed());
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+      expectHandedBack(results);
+      expect(ddb.commandCalls(UpdateCommand, RELEASE)[0].args[0].input.ConditionExpression).toBe('#status = :processing AND processingStartedAt = :lease');
+    });
+
+    it('stops quietly on the next receive once the deletion removed the record: nothing recorded, nothing published', async () => {
+      // First receive: DetectLabels meets the object deleteBlob just removed; the record is still there.
+      tableHolding(pendingRecord());
+      const rocket = await fixture('rocket.jpg');
+      s3.on(HeadObjectCommand).resolvesOnce({ ContentLength: rocket.length, ContentType: 'image/jpeg' }).rejects(objectGone());
+      s3.on(GetObjectCommand).resolves({ Body: objectBody(rocket.subarray(0, 16)) });
+      rekognition.on(DetectLabelsCommand).rejects(unreadable());
+      const first = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+      // deleteBlob then deletes the record (and announces DELETED itself).
+      ddb.reset();
+      ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed());
+      ddb.on(GetCommand).resolves({});
+      s3.on(DeleteObjectCommand).resolves({});
+
+      const second = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), { receiveCount: 2, maxReceiveCount: 10 }, deps, silent);
+
+      expect(first).toEqual([expect.objectContaining({ outcome: 'retry' })]);
+      expect(second).toEqual([{ outcome: 'skipped', reason: 'no such blob', blobId: ID }]);
+      expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(1);
+      expect(transitions()).toEqual([]);
+      expect(publisher.published).toEqual([]);
+      expect(delivered).toEqual([]);
+    });
+
+    it.each([
+      ['HeadObject finds no object', () => s3.on(HeadObjectCommand).rejects(objectGone())],
+      [
+        'DetectLabels cannot read an object S3 no longer has',
+        async () => {
+          const rocket = await fixture('rocket.jpg');
+          s3.on(HeadObjectCommand).resolvesOnce({ ContentLength: rocket.length, ContentType: 'image/jpeg' }).rejects(objectGone());
+          s3.on(GetObjectCommand).resolves({ Body: objectBody(rocket.subarray(0, 16)) });
+          rekognition.on(DetectLabelsCommand).rejects(unreadable());
+        },
+      ],
+    ])('ends the blob FAILED ObjectNotFound, and announces it, when on the last receive %s and the blob still exists', async (_case, arrange) => {
+      const callback = { url: 'https://hooks.example.com/x', status: 'PENDING' as const, attempts: 0, lastAttemptAt: null, lastError: null, deliveredAt: null };
+      tableHolding(pendingRecord({ callback }));
+      await arrange();
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), LAST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'FAILED' }]);
+      expect(transitions()).toEqual([['FAILED', 'ObjectNotFound']]);
+      expect(publisher.published).toEqual([expect.objectContaining({ status: 'FAILED', error: { code: 'ObjectNotFound', message: 'The uploaded object is gone', retryable: false } })]);
+      expect(delivered).toHaveLength(1);
+      expect(ddb.commandCalls(UpdateCommand, RELEASE)).toHaveLength(0);
+    });
+
+    it('stops quietly on the last receive too when the record is deleted before the failure is written', async () => {
+      tableHolding(pendingRecord());
+      s3.on(HeadObjectCommand).rejects(objectGone());
+      ddb.on(UpdateCommand, { ReturnValues: 'ALL_NEW' }).rejects(conditionFailed());
+      ddb.on(GetCommand).resolves({});
+
+      const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), LAST, deps, silent);
+
+      expect(results).toEqual([{ outcome: 'skipped', reason: 'blob deleted', blobId: ID }]);
+      expect(publisher.published).toEqual([]);
+    });
   });
 
   it('asks for a retry and releases its lease when S3 is unavailable', async () => {

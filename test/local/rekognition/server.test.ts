@@ -167,3 +167,51 @@ describe('the local Rekognition endpoint held to a quota', () => {
     expect(refused).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
   });
 });
+
+describe('the local Rekognition endpoint with a hold before it reads an S3 image (tests order races with it)', () => {
+  const objects = new Map<string, Uint8Array>([['photos/uploads/chelsea.png', fixture('chelsea.png')]]);
+  const held: Array<{ bucket: string; key: string }> = [];
+  const labeller: Labeller = { detectLabels: async () => ({ Labels: [], LabelModelVersion: 'stub' }), close: async () => {} };
+  let server: RekognitionServer;
+  let client: RekognitionClient;
+
+  beforeAll(async () => {
+    server = await startRekognitionServer({
+      labeller,
+      getObject: async (bucket, key) => {
+        const bytes = objects.get(`${bucket}/${key}`);
+        if (!bytes) throw new Error('NoSuchKey');
+        return bytes;
+      },
+      // The object is deleted while the call is held, as deleteBlob would delete it.
+      beforeImageRead: async (image) => {
+        held.push(image);
+        objects.delete(`${image.bucket}/${image.key}`);
+      },
+    });
+    client = new RekognitionClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.close();
+  });
+
+  it('reads the object only once the hold has settled: an object deleted meanwhile answers InvalidS3ObjectException', async () => {
+    const error = await client.send(new DetectLabelsCommand({ Image: { S3Object: { Bucket: 'photos', Name: 'uploads/chelsea.png' } } })).catch((e: unknown) => e);
+
+    expect(held).toEqual([{ bucket: 'photos', key: 'uploads/chelsea.png' }]);
+    expect(error).toBeInstanceOf(InvalidS3ObjectException);
+  });
+
+  it('does not hold image bytes sent inline', async () => {
+    held.length = 0;
+
+    await expect(client.send(new DetectLabelsCommand({ Image: { Bytes: fixture('coffee.png') } }))).resolves.toMatchObject({ LabelModelVersion: 'stub' });
+    expect(held).toEqual([]);
+  });
+});
