@@ -1,7 +1,7 @@
 /**
- * Labeller evaluation on the two photo sets of bench/photos (tuning, held-out), scored separately
+ * Labeller evaluation on the photo sets of bench/photos (tuning, held-out, photos-held-out), scored separately
  * at Rekognition's default MinConfidence (55), one image at a time in this thread.
- * Run: npx tsx bench/labeller-eval.ts [--out bench/results/labeller-eval.json]
+ * Run: npx tsx bench/labeller-eval.ts [--out bench/results/labeller-eval.json] [--sets tuning,photos-held-out]
  *
  * Per set: object recall (COCO classes in the truth that appear as labels), wrong object labels
  * (COCO-class labels shown that are not in the photo) per 10 photos, photos with no label at
@@ -16,15 +16,20 @@ import { createDetector } from '../local/rekognition/detect.ts';
 import { COCO_CLASSES } from '../local/rekognition/taxonomy.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SETS = ['tuning', 'held-out'] as const;
+const SETS = ['tuning', 'held-out', 'photos-held-out'] as const;
 interface Truth { file: string; present: string[]; ignore?: string[]; scenes: string[] }
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/results/labeller-eval.json' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'bench/results/labeller-eval.json' }, sets: { type: 'string', default: SETS.join(',') } },
+});
+const chosen = (values.sets as string).split(',').filter((s) => s.length > 0);
+const unknown = chosen.filter((s) => !(SETS as readonly string[]).includes(s));
+if (unknown.length > 0) throw new Error(`unknown set(s) ${unknown.join(', ')}; known: ${SETS.join(', ')}`);
 const cocoOf = new Map(COCO_CLASSES.map((c) => [c.name, c.coco]));
 const detector = await createDetector();
 const report: Record<string, unknown> = {};
 
-for (const set of SETS) {
+for (const set of chosen) {
   const dir = path.join(ROOT, 'bench/photos', set);
   const { photos } = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as { photos: Truth[] };
   let objects = 0; let found = 0; let wrong = 0; let empty = 0; let scenesExpected = 0; let scenesShown = 0; let ms = 0;
@@ -60,5 +65,5 @@ for (const set of SETS) {
     console.log(`  ${p.file}: ${p.labels.join(', ') || '(none)'}${p.missed.length ? ` | missed ${p.missed}` : ''}${p.wrong.length ? ` | wrong ${p.wrong}` : ''}${p.missedScenes.length ? ` | no ${p.missedScenes}` : ''}`);
   }
 }
-writeFileSync(path.join(ROOT, values.out as string), `${JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2)}\n`);
+writeFileSync(path.resolve(ROOT, values.out as string), `${JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2)}\n`);
 detector.dispose();
