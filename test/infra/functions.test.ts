@@ -124,6 +124,14 @@ describe('the Lambda functions', () => {
     },
   );
 
+  it.each(handlers)('does not import node:http when %s loads (on Node 24 that import also loads undici)', (handler) => {
+    const code = readFileSync(path.join(bundleDir(handler), 'index.mjs'), 'utf8');
+    const staticImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((match) => match[1].replace(/^node:/, ''));
+
+    expect(staticImports).toContain('https');
+    expect(staticImports).not.toContain('http');
+  });
+
   it('keeps every bundle under 500 KB, process-upload under 550 KB', () => {
     // process-upload carries five clients (S3, DynamoDB, Rekognition, SQS, Secrets Manager) and the batch processor.
     const limitKb = (handler: string) => (handler === 'process-upload' ? 550 : 500);
