@@ -4,7 +4,8 @@ import type { LocatedLogger } from '../commons/logger.ts';
 import { type BlobRecord, toBlob } from '../../domain/blob.ts';
 import type { Blob, BlobError } from '../../generated/graphql.ts';
 import type { BlobPublisher } from './appsync-publisher.ts';
-import { type BlobStore, type CallbackAttempt, callbackAfterAttempt } from '../storage/blob-store.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { type CallbackAttempt, callbackAfterAttempt } from '../webhooks/callback-attempt.ts';
 import type { CallbackDeliverer } from '../webhooks/delivery.ts';
 import type { WebhookBody } from '../webhooks/webhook.ts';
 

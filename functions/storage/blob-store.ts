@@ -20,8 +20,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BLOB_ENTITY, type BlobRecord, type StoredBlobStatus } from '../../domain/blob.ts';
-import type { BlobError, Callback, CallbackStatus, Label } from '../../generated/graphql.ts';
+import type { BlobError, Label } from '../../generated/graphql.ts';
 import { DomainError, fromAwsError, isConditionalCheckFailed } from '../commons/errors.ts';
+import type { CallbackAttempt } from '../webhooks/callback-attempt.ts';
 
 // Who may claim a blob: a blob record waiting for its upload, or one whose processing lease has passed (or that has
 // none). Written as a disjunction without nested parentheses (AND binds before OR): the local DynamoDB's expression
@@ -49,29 +50,7 @@ export type ClaimAnnouncementResult =
   | { claimed: true; record: StoredBlob; since: string }
   | { claimed: false; current: StoredBlob | null };
 
-export interface CallbackAttempt {
-  status: CallbackStatus;
-  at: Date;
-  /** Why the attempt did not deliver; absent when delivered. */
-  error?: string;
-}
-
-/** A callback as an attempt leaves it (what recordCallbackAttempt writes, for a record kept elsewhere). */
-export function callbackAfterAttempt(callback: Callback, attempt: CallbackAttempt): Callback {
-  const at = attempt.at.toISOString();
-  return {
-    ...callback,
-    status: attempt.status,
-    attempts: callback.attempts + 1,
-    lastAttemptAt: at,
-    lastError: attempt.error ?? null,
-    deliveredAt: attempt.status === 'DELIVERED' ? at : callback.deliveredAt,
-  };
-}
-
 type Item = Record<string, unknown>;
-
-const FINAL: readonly StoredBlobStatus[] = ['LABELLED', 'FAILED', 'REJECTED'];
 
 /** The DocumentClient the store works through: plain JavaScript values in, plain values out. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -291,10 +270,6 @@ export class BlobStore {
     const item = (refusal as { Item?: Parameters<typeof unmarshall>[0] }).Item;
     return item === undefined ? this.get(id) : toRecord(unmarshall(item));
   }
-}
-
-export function isFinalRecord(record: Pick<BlobRecord, 'status'>): boolean {
-  return FINAL.includes(record.status);
 }
 
 

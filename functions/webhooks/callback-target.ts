@@ -9,7 +9,7 @@
 // between the check and the connection (DNS rebinding) cannot redirect it. TLS still verifies the certificate
 // against the URL's host name. Redirects are never followed: Node's http(s).request does not follow them.
 import { lookup as dnsLookup } from 'node:dns/promises';
-import http from 'node:http';
+import type http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
@@ -112,11 +112,11 @@ export type Transport = (target: VettedTarget, request: OutgoingRequest) => Prom
 /** At most this much of a response body is read (and thrown away): callbacks answer with a status. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export const pinnedTransport: Transport = (target, request) =>
-  new Promise<IncomingResponse>((resolve, reject) => {
-    const client = target.url.protocol === 'https:' ? https : http;
+export const pinnedTransport: Transport = async (target, request) => {
+  const send = target.url.protocol === 'https:' ? https.request : await plainHttpRequest();
+  return new Promise<IncomingResponse>((resolve, reject) => {
     const signal = AbortSignal.timeout(request.timeoutMs);
-    const outgoing = client.request(
+    const outgoing = send(
       target.url,
       {
         method: request.method,
@@ -145,6 +145,16 @@ export const pinnedTransport: Transport = (target, request) =>
     outgoing.on('error', reject);
     outgoing.end(request.body);
   });
+};
+
+/**
+ * node:http, loaded on the first http:// callback (only the local cloud allows them). Not imported with the module:
+ * on Node 24 an ESM import of node:http reads every export, and its WebSocket getter loads Node's fetch
+ * implementation (undici), a fifth of the cold import of the bundles that send webhooks (BENCHMARKS.md).
+ */
+async function plainHttpRequest(): Promise<typeof http.request> {
+  return (await import('node:http')).request;
+}
 
 /** A dns.lookup replacement that answers with the vetted address only. */
 function pinnedLookup(target: VettedTarget): LookupFunction {

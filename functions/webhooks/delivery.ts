@@ -2,8 +2,9 @@
 // CALLBACK_MAX_ATTEMPTS and a time budget, every attempt recorded on the blob (conditional writes).
 // Used after processing (process-upload) and on demand (redeliverCallback → deliver-callback).
 import type { LocatedLogger } from '../commons/logger.ts';
-import type { BlobRecord } from '../../domain/blob.ts';
-import { type BlobStore, type CallbackAttempt, isFinalRecord } from '../storage/blob-store.ts';
+import { type BlobRecord, isFinalStatus } from '../../domain/blob.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import type { CallbackAttempt } from './callback-attempt.ts';
 import { type CallbackTargetPolicy, type Transport, vetCallbackTarget } from './callback-target.ts';
 import { createSecretsManagerClient } from '../commons/clients.ts';
 import { type Clock, systemClock } from '../commons/clock.ts';
@@ -217,7 +218,7 @@ export async function redeliverCallback(
   if (!record.callback) {
     throw new DomainError('NoCallback', `Blob ${id} has no callbackUrl`);
   }
-  if (!isFinalRecord(record)) {
+  if (!isFinalStatus(record.status)) {
     throw new DomainError('NotReady', `Blob ${id} is ${record.status}: its result is not known yet`);
   }
   return deliver(record);

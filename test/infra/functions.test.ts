@@ -124,6 +124,27 @@ describe('the Lambda functions', () => {
     },
   );
 
+  it.each(handlers)('does not import node:http when %s loads (on Node 24 that import also loads undici)', (handler) => {
+    const code = readFileSync(path.join(bundleDir(handler), 'index.mjs'), 'utf8');
+    const staticImports = [...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((match) => match[1].replace(/^node:/, ''));
+
+    expect(staticImports).toContain('https');
+    expect(staticImports).not.toContain('http');
+  });
+
+  it.each(handlers)('bundles into %s the SDK clients of the services its permissions name, and no other', (handler) => {
+    const code = readFileSync(path.join(bundleDir(handler), 'index.mjs'), 'utf8');
+    // Every SDK client's runtime configuration defaults its serviceId: `serviceId:t?.serviceId??"SQS"` once minified.
+    const clients = [...code.matchAll(/serviceId:\w+\?\.serviceId\?\?"([^"]+)"/g)].map((match) =>
+      match[1].replace(/\s/g, '').toLowerCase());
+    // appsync:GraphQL is a signed HTTP request (functions/publishing/appsync-publisher.ts), not a client.
+    const services = FUNCTIONS[handler].permissions
+      .flatMap((permission) => permission.actions.map((action) => action.split(':')[0]))
+      .filter((service) => service !== 'appsync');
+
+    expect([...new Set(clients)].sort()).toEqual([...new Set(services)].sort());
+  });
+
   it('keeps every bundle under 500 KB, process-upload under 550 KB', () => {
     // process-upload carries five clients (S3, DynamoDB, Rekognition, SQS, Secrets Manager) and the batch processor.
     const limitKb = (handler: string) => (handler === 'process-upload' ? 550 : 500);

@@ -1,6 +1,7 @@
 // An in-memory stand-in for BlobStore.recordCallbackAttempt (its DynamoDB expression is tested in blob-store.test.ts).
 import type { BlobRecord } from '../../../domain/blob.ts';
-import { type BlobStore, type CallbackAttempt, callbackAfterAttempt } from '../../../functions/storage/blob-store.ts';
+import type { BlobStore } from '../../../functions/storage/blob-store.ts';
+import { type CallbackAttempt, callbackAfterAttempt } from '../../../functions/webhooks/callback-attempt.ts';
 
 export class MemoryCallbackStore implements Pick<BlobStore, 'recordCallbackAttempt' | 'get'> {
   readonly attempts: CallbackAttempt[] = [];
