@@ -26,7 +26,20 @@ const handleRequest = /** @type {(req: unknown, res: unknown) => void} */ (serve
 
 /** @type {import('node:worker_threads').MessagePort} */
 const requests = workerData.requests;
-requests.on('message', (/** @type {{ id: number, target: string, body: string }} */ message) => {
+/** @type {Array<{ id: number, status: number, requestId: string, body: string }>} */
+let answers = [];
+function sendAnswers() {
+  const batch = answers;
+  answers = [];
+  requests.postMessage(batch);
+}
+
+// Requests come in batches (those the parent made in one turn of its event loop); answers go back the same way.
+requests.on('message', (/** @type {Array<{ id: number, target: string, body: string }>} */ batch) => {
+  for (const message of batch) handle(message);
+});
+
+function handle(/** @type {{ id: number, target: string, body: string }} */ message) {
   const req = Object.assign(new EventEmitter(), {
     method: 'POST',
     url: '/',
@@ -45,10 +58,11 @@ requests.on('message', (/** @type {{ id: number, target: string, body: string }}
       if (name.toLowerCase() === 'x-amzn-requestid') requestId = String(value);
     },
     end(/** @type {string | undefined} */ body) {
-      requests.postMessage({ id: message.id, status: res.statusCode, requestId, body: body ?? '' });
+      if (answers.length === 0) setImmediate(sendAnswers);
+      answers.push({ id: message.id, status: res.statusCode, requestId, body: body ?? '' });
     },
   };
   handleRequest(req, res);
   req.emit('data', Buffer.from(message.body, 'utf8'));
   req.emit('end');
-});
+}
