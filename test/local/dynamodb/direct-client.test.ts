@@ -70,6 +70,16 @@ describe('the direct DynamoDB client of the local cloud\'s services', () => {
     expect(output).toEqual({ Item: { id: { S: 'b1' }, size: { N: '12' }, bytes: { B: Buffer.from('hi').toString('base64') } } });
   });
 
+  it('gives each of many requests made together its own answer', async () => {
+    const client = dynamodb.requestsAs(declared.credentials.accessKeyId);
+    const ids = Array.from({ length: 20 }, (_, index) => `many-${index}`);
+    await Promise.all(ids.map((id, index) => client.send('PutItem', { TableName: TABLE, Item: { id: { S: id }, n: { N: String(index) } } })));
+
+    const answers = await Promise.all([...ids, 'missing'].map((id) => client.send('GetItem', { TableName: TABLE, Key: { id: { S: id } }, ConsistentRead: true })));
+
+    expect(answers).toEqual([...ids.map((id, index) => ({ Item: { id: { S: id }, n: { N: String(index) } } })), {}]);
+  });
+
   it('refuses a role without dynamodb:GetItem with the AccessDeniedException the front answers the same role', async () => {
     const direct = await failure(dynamodb.requestsAs(withoutGetItem.credentials.accessKeyId).send('GetItem', { ...GET_B1 }));
     const signed = await failure(signedAs(withoutGetItem).send(new GetItemCommand(GET_B1)));
