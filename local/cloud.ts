@@ -13,6 +13,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 import { environmentFor, LOG_LEVELS, type SettingValues } from '../functions/commons/config.ts';
 import { consumerOf, FUNCTIONS, QUEUE_TRIGGER_ACTIONS, type FunctionSpec } from '../functions/manifest.ts';
+import { dataSources as DATA_SOURCES, resolvers as RESOLVERS, type DataSourceName, type DataSourceSpec } from '../resolvers/manifest.ts';
 import {
   DEFAULT_PROCESSING_LEASE_SECONDS,
   DEFAULT_REKOGNITION_TPS,
@@ -50,7 +51,7 @@ import { startDynamoDb, type LocalDynamoDb } from './dynamodb/server.ts';
 import { accessControl, type AccessControl, type KeyPair } from './iam/access.ts';
 import { startAwsJsonFront } from './iam/aws-json-front.ts';
 import { rekognitionRule } from './iam/rekognition-rules.ts';
-import { functionRoles, localResourceArns } from './iam/roles.ts';
+import { dataSourceRoles, functionRoles, localResourceArns } from './iam/roles.ts';
 import { startLocalLambda, type LocalFunction, type LocalLambda } from './lambda/service.ts';
 import { createLogStream, type Logger, type LogStream } from './log.ts';
 import { createLabeller } from './rekognition/labeller.ts';
@@ -128,6 +129,8 @@ export interface LocalCloudOptions {
   processingLeaseSeconds?: number;
   /** The functions to run: default functions/manifest.ts (a test takes a permission away to see it refused). */
   functions?: Readonly<Record<string, FunctionSpec>>;
+  /** The API's data sources: default resolvers/manifest.ts (a test takes a permission away to see it refused). */
+  dataSources?: Readonly<Record<DataSourceName, DataSourceSpec>>;
   /** Tests only (`npm start` sets none): where requests wait for a test, so that it can order a race. */
   holds?: LocalCloudHolds;
 }
@@ -234,6 +237,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const logs = options.logStream ?? createLogStream({ level: options.quiet ? 'warn' : 'info' });
   const log = logs.logger('local');
   const functions = options.functions ?? FUNCTIONS;
+  const dataSources = options.dataSources ?? DATA_SOURCES;
 
   // Everything started so far, closed in reverse order if a later step fails.
   const closers: Array<() => Promise<void>> = [];
@@ -270,7 +274,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       webhookSecretName: LOCAL_WEBHOOK_SECRET_NAME,
     });
     const roles = functionRoles(functions, arns, { accountId: LOCAL_ACCOUNT_ID, stage: LOCAL_STAGE, keySeed: secrets.lambdaKeySeed });
-    const access: AccessControl = accessControl({ accountId: LOCAL_ACCOUNT_ID, administrator: LOCAL_CREDENTIALS, roles: [...roles.values()] });
+    const apiRoles = dataSourceRoles(dataSources, arns, { accountId: LOCAL_ACCOUNT_ID, stage: LOCAL_STAGE, keySeed: secrets.lambdaKeySeed });
+    const access: AccessControl = accessControl({
+      accountId: LOCAL_ACCOUNT_ID,
+      administrator: LOCAL_CREDENTIALS,
+      roles: [...roles.values(), ...apiRoles.values()],
+    });
     // Lambda refuses to create an event source mapping whose function's role may not consume the queue.
     const uploadConsumerName = consumerOf('uploadQueue');
     const consumerKey = roles.get(uploadConsumerName)!.credentials.accessKeyId;
@@ -441,7 +450,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const runtime = createResolverRuntime({
       bundlesDir: BUNDLES_DIR,
-      dynamodb: { client: dynamodb.client, tableName: LOCAL_TABLE_NAME },
+      // Each DynamoDB data source calls the table as its role, inside the cloud as AppSync does (no HTTP, no signing).
+      dynamodb: {
+        tableName: LOCAL_TABLE_NAME,
+        clientFor: (name) => dynamodb.requestsAs(apiRoles.get(name)!.credentials.accessKeyId),
+      },
+      manifest: { resolvers: RESOLVERS, dataSources },
       // The Lambda data sources: the functions AppSync invokes (resolvers/manifest.ts names which).
       lambdas: Object.fromEntries(
         Object.entries(functions).filter(([, spec]) => spec.trigger.kind === 'appsync').map(([name]) => [name, invokeFromAppSync(name)]),

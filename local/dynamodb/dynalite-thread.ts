@@ -1,17 +1,28 @@
 // dynalite in a worker thread of its own: decoding, validating and answering DynamoDB requests (and LevelDB's
-// bindings) take a core of their own instead of the event loop that serves GraphQL. Clients reach it over HTTP
-// exactly as before.
-import { Worker } from 'node:worker_threads';
+// bindings) take a core of their own instead of the event loop that serves GraphQL. Clients reach it over HTTP (through
+// the SigV4/IAM front); the local cloud's own services may also post a request to it over a MessagePort, which skips
+// the sockets, HTTP and signing but runs the same dynalite request handler.
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 export interface DynaliteOptions {
-  path: string;
+  /** LevelDB directory; in memory when absent. */
+  path?: string;
   createTableMs: number;
   deleteTableMs: number;
   updateTableMs: number;
 }
 
+/** dynalite's answer as its HTTP server would send it: status, request id, JSON body. */
+export interface DynaliteAnswer {
+  status: number;
+  requestId: string;
+  body: string;
+}
+
 export interface DynaliteThread {
   port: number;
+  /** Runs one request (`target`: the X-Amz-Target, `DynamoDB_20120810.GetItem`; `body`: its JSON) without HTTP. */
+  request(target: string, body: string): Promise<DynaliteAnswer>;
   close(): Promise<void>;
 }
 
@@ -19,8 +30,54 @@ type ThreadMessage = { type: 'listening'; port: number } | { type: 'error'; mess
 
 /** Starts dynalite in a worker thread listening on host:port (0 = a free port); rejects as `listen` would. */
 export function startDynaliteThread(options: DynaliteOptions, port: number, host: string): Promise<DynaliteThread> {
-  const worker = new Worker(new URL('./dynalite-thread.mjs', import.meta.url), { workerData: { options, host, port } });
+  const channel = new MessageChannel();
+  const worker = new Worker(new URL('./dynalite-thread.mjs', import.meta.url), {
+    workerData: { options, host, port, requests: channel.port2 },
+    transferList: [channel.port2],
+  });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const pending = new Map<number, { resolve(answer: DynaliteAnswer): void; reject(error: Error): void }>();
+  let nextId = 0;
+  channel.port1.on('message', (answers: Array<DynaliteAnswer & { id: number }>) => {
+    for (const answer of answers) {
+      const waiting = pending.get(answer.id);
+      pending.delete(answer.id);
+      waiting?.resolve({ status: answer.status, requestId: answer.requestId, body: answer.body });
+    }
+  });
+  // Only the pending requests keep the port referenced: an idle channel must not hold the process open.
+  channel.port1.unref();
+  worker.once('exit', (code) => {
+    for (const waiting of pending.values()) waiting.reject(new Error(`the DynamoDB thread stopped (exit code ${code})`));
+    pending.clear();
+    channel.port1.close();
+  });
+
+  // Requests made in the same turn of the event loop cross in one message: each message costs a wake-up of the
+  // other thread, which under load costs more than the requests themselves.
+  let outbox: Array<{ id: number; target: string; body: string }> = [];
+  const flush = () => {
+    const batch = outbox;
+    outbox = [];
+    channel.port1.postMessage(batch);
+  };
+
+  function request(target: string, body: string): Promise<DynaliteAnswer> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      if (pending.size === 0) channel.port1.ref();
+      pending.set(id, {
+        resolve(answer) {
+          if (pending.size === 0) channel.port1.unref();
+          resolve(answer);
+        },
+        reject,
+      });
+      if (outbox.length === 0) setImmediate(flush);
+      outbox.push({ id, target, body });
+    });
+  }
+
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`the DynamoDB thread stopped with exit code ${code} before listening`));
     worker.once('exit', onExit);
@@ -35,6 +92,7 @@ export function startDynaliteThread(options: DynaliteOptions, port: number, host
       }
       resolve({
         port: message.port,
+        request,
         async close() {
           const closed = new Promise<void>((done) => worker.once('message', () => done()));
           worker.postMessage({ type: 'close' });

@@ -2,7 +2,9 @@
 // and LevelDB work stay off the GraphQL event loop), persisted on disk, with the blobs table created at start and a
 // TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and no permission: it listens
 // on a loopback port of its own, and clients reach it through a front that does both (local/iam/aws-json-front.ts),
-// answering as DynamoDB answers.
+// answering as DynamoDB answers. The local cloud's own services (the AppSync data sources) reach it as AWS's own
+// services do, without HTTP: a direct client checks the same IAM rule for their principal and hands the request
+// to dynalite's thread (local/dynamodb/direct-client.ts).
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { startAwsJsonFront } from '../iam/aws-json-front.ts';
 import { dynamoDbRule } from '../iam/dynamodb-rules.ts';
 import type { Logger } from '../log.ts';
 import { BLOBS_TABLE } from '../../domain/blobs-table.ts';
+import { directDynamoDbClient, type DynamoDbRequests } from './direct-client.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
 import { ensureBlobsTable } from './table.ts';
 import { startTtlSweeper, type TtlSweeper } from './ttl-sweeper.ts';
@@ -40,6 +43,8 @@ export interface LocalDynamoDb {
   /** A client for the local cloud's own use (TTL sweeper, resolver runtime). */
   client: DynamoDBClient;
   ttl: TtlSweeper;
+  /** A client without HTTP for the local cloud's own services, as the principal of the key (its IAM policy applies). */
+  requestsAs(accessKeyId: string): DynamoDbRequests;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, 0, '127.0.0.1');
   const internalPort = server.port;
   const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
+  const authorize = dynamoDbRule(access, options.region, options.accountId);
   let front;
   try {
     front = await startAwsJsonFront({
@@ -86,7 +92,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
       upstream: `http://127.0.0.1:${internalPort}`,
       contentType: 'application/x-amz-json-1.0',
       access,
-      authorize: dynamoDbRule(access, options.region, options.accountId),
+      authorize,
       logger,
     });
   } catch (error) {
@@ -120,6 +126,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
     port,
     client,
     ttl,
+    requestsAs: (accessKeyId) => directDynamoDbClient({ thread: server, accessKeyId, authorize }),
     async close() {
       await ttl.stop();
       client.destroy();

@@ -7,9 +7,18 @@ export interface Statement {
   resources: readonly string[];
 }
 
+// Compiled once per pattern and flags: every signed request of every service is decided here.
+const compiled = new Map<string, RegExp>();
+
 function wildcard(pattern: string, flags = ''): RegExp {
-  const body = pattern.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, flags);
+  const key = `${flags}:${pattern}`;
+  let regExp = compiled.get(key);
+  if (regExp === undefined) {
+    const body = pattern.split('').map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+    regExp = new RegExp(`^${body}$`, flags);
+    compiled.set(key, regExp);
+  }
+  return regExp;
 }
 
 export function matchesAction(pattern: string, action: string): boolean {

@@ -1,10 +1,12 @@
-// The functions' roles in the local cloud: the same statements as the stack's (functions/manifest.ts), with the
-// symbolic resources mapped to the local cloud's ARNs, and one key pair per function, derived from a seed kept in the
-// data directory (so that a presigned URL outlives a restart, as it does in AWS while its signer's key is valid).
+// The roles in the local cloud: each function's (functions/manifest.ts) and each DynamoDB data source's of the API
+// (resolvers/manifest.ts), with the same statements as the stack's, the symbolic resources mapped to the local cloud's
+// ARNs, and one key pair per role, derived from a seed kept in the data directory (so that a presigned URL outlives a
+// restart, as it does in AWS while its signer's key is valid).
 import { createHmac } from 'node:crypto';
 import { BLOBS_BY_OWNER_INDEX } from '../../domain/blob.ts';
 import type { ResourceName } from '../../domain/resources.ts';
 import type { FunctionSpec } from '../../functions/manifest.ts';
+import type { DataSourceSpec } from '../../resolvers/manifest.ts';
 import type { KeyPair, Role } from './access.ts';
 
 export interface LocalResources {
@@ -57,6 +59,35 @@ export function functionRoles(
         credentials: functionCredentials(name, options.keySeed),
         statements: spec.permissions.map((permission) => ({ actions: permission.actions, resources: [arns[permission.resource]] })),
       }];
+    }),
+  );
+}
+
+/** A data source's key pair, as functionCredentials makes a function's. */
+export function dataSourceCredentials(name: string, seed: string): KeyPair {
+  return {
+    accessKeyId: `LOCALAPPSYNC${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`,
+    secretAccessKey: createHmac('sha256', seed).update(`appsync:${name}`).digest('base64url'),
+  };
+}
+
+/** The service role of each DynamoDB data source, allowed what its manifest entry declares; AppSync assumes it for every call. */
+export function dataSourceRoles(
+  dataSources: Readonly<Record<string, DataSourceSpec>>,
+  arns: Record<ResourceName, string>,
+  options: { accountId: string; stage: string; keySeed: string },
+): Map<string, Role> {
+  return new Map(
+    Object.entries(dataSources).flatMap(([name, spec]) => {
+      if (spec.kind !== 'DYNAMODB') return [];
+      const roleName = `image-labels-${options.stage}-appsync-${name}`;
+      const role: Role = {
+        // AppSync's session of a data source's role.
+        arn: `arn:aws:sts::${options.accountId}:assumed-role/${roleName}/APPSYNC_ASSUME_ROLE`,
+        credentials: dataSourceCredentials(name, options.keySeed),
+        statements: spec.permissions.map((permission) => ({ actions: permission.actions, resources: [arns[permission.resource]] })),
+      };
+      return [[name, role] as const];
     }),
   );
 }

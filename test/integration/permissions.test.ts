@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Permission } from '../../domain/resources.ts';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/manifest.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
-import { createBlob, fixture, getBlob, putBytes, removeDataDir, startTestCloud } from './support/local-service.ts';
+import { dataSources, type DataSourceName, type DataSourceSpec } from '../../resolvers/manifest.ts';
+import { createBlob, fixture, getBlob, graphql, putBytes, removeDataDir, startTestCloud } from './support/local-service.ts';
 import { signUp } from './support/users.ts';
 
 /** The manifest with one action taken from one function. */
@@ -15,6 +16,14 @@ function without(name: FunctionName, action: string): Record<string, FunctionSpe
     .map((permission) => ({ ...permission, actions: permission.actions.filter((candidate) => candidate !== action) }))
     .filter((permission) => permission.actions.length > 0);
   return { ...FUNCTIONS, [name]: { ...spec, permissions } };
+}
+
+/** The API's data sources with one action taken from the blobs table's role. */
+function withoutTableAction(action: string): Record<DataSourceName, DataSourceSpec> {
+  const spec = dataSources.blobsTable;
+  if (spec.kind !== 'DYNAMODB') throw new Error('blobsTable is a DynamoDB data source');
+  const permissions = spec.permissions.map((permission) => ({ ...permission, actions: permission.actions.filter((candidate) => candidate !== action) }));
+  return { ...dataSources, blobsTable: { ...spec, permissions } };
 }
 
 /** Creates a blob, uploads a cat photo with its URL, waits until the upload has been processed. */
@@ -63,6 +72,18 @@ describe('permissions the manifest declares, enforced by the local cloud', () =>
     const starting = startTestCloud(undefined, { functions: without('process-upload', 'sqs:ReceiveMessage') });
 
     await expect(starting).rejects.toThrow(/InvalidParameterValueException: The provided execution role does not have permissions to call ReceiveMessage on SQS/);
+  });
+
+  it('fails blob(id) when the API\'s table data source may not dynamodb:GetItem, as AppSync with that role does', async () => {
+    cloud = await startTestCloud(undefined, { dataSources: withoutTableAction('dynamodb:GetItem') });
+    const user = await signUp(cloud);
+
+    const created = await createBlob(cloud, { contentType: 'image/png' }, user);
+    const read = await graphql<{ blob: unknown }>(cloud, 'query Get($id: ID!) { blob(id: $id) { id } }', { id: created.data!.createBlob.blob.id }, user);
+
+    expect(created.errors).toBeUndefined();
+    expect(read.data?.blob ?? null).toBeNull();
+    expect(read.errors).toEqual([expect.objectContaining({ errorType: 'InternalError', path: ['blob'] })]);
   });
 
   it('labels the same upload with the manifest as declared', async () => {

@@ -3,7 +3,7 @@
 // Used by the local AppSync server and by the resolver tests.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbRequests } from '../../dynamodb/direct-client.ts';
 import * as projectManifest from '../../../resolvers/manifest.ts';
 import type { DataSourceSpec, ResolverSpec } from '../../../resolvers/manifest.ts';
 import { appsyncJsViolations } from '../../../scripts/appsync-js-check.ts';
@@ -23,8 +23,8 @@ export type { LambdaHandler } from './data-sources/lambda.ts';
 export interface ResolverRuntimeOptions {
   /** Where `npm run build` wrote the bundles, e.g. `dist/resolvers`. */
   bundlesDir: string;
-  /** The table behind the manifest's DynamoDB data source. */
-  dynamodb: { client: DynamoDBClient; tableName: string };
+  /** The table behind the manifest's DynamoDB data sources, and each one's client (running as its role). */
+  dynamodb: { tableName: string; clientFor(dataSource: string): DynamoDbRequests };
   /** Lambda data sources, by the handler name the manifest gives (`presign-upload`, ...). */
   lambdas: Record<string, LambdaHandler>;
   /** Resolver `console` output and runtime diagnostics. Default: silent. */
@@ -84,12 +84,16 @@ export function createResolverRuntime(options: ResolverRuntimeOptions): Resolver
 
   const compiled = new Map<string, CompiledResolver>(resolverSpecs.map((spec) => [`${spec.typeName}.${spec.fieldName}`, compile(spec)]));
 
-  const dynamodb = new DynamoDBDataSource(options.dynamodb);
+  const dynamodbSources = new Map(
+    Object.entries(dataSourceSpecs)
+      .filter(([, spec]) => spec.kind === 'DYNAMODB')
+      .map(([name]) => [name, new DynamoDBDataSource({ client: options.dynamodb.clientFor(name), tableName: options.dynamodb.tableName })]),
+  );
   const invokeDataSource = async (name: string, request: unknown): Promise<DataSourceOutcome> => {
     const spec = Object.hasOwn(dataSourceSpecs, name) ? dataSourceSpecs[name] : undefined;
     switch (spec?.kind) {
       case 'DYNAMODB':
-        return dynamodb.execute(request);
+        return dynamodbSources.get(name)!.execute(request);
       case 'LAMBDA':
         return invokeLambda(options.lambdas[spec.handler], request, (error) =>
           logger.error(`Lambda ${spec.handler} (Event invocation) failed: ${error instanceof Error ? error.message : String(error)}`),

@@ -143,7 +143,7 @@ export async function startHarness(settings: Partial<Omit<ApiSettings, 'blobsTab
   };
   const runtime = createResolverRuntime({
     bundlesDir: BUNDLES_DIR,
-    dynamodb: { client: table.client, tableName: table.tableName },
+    dynamodb: { tableName: table.tableName, clientFor: () => table.requests },
     lambdas: Object.fromEntries(Object.keys(lambdaEvents).map((name) => [name, recording(name)])),
     now: () => clock.now,
     environmentVariables,

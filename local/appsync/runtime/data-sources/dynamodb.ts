@@ -1,27 +1,29 @@
 // DynamoDB data source: runs AppSync's request objects (GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan,
-// BatchGetItem, BatchPutItem, BatchDeleteItem, TransactGetItems, TransactWriteItems) with the AWS SDK against
-// one table, and maps the answers back as AppSync does: items as plain JSON, `nextToken` an opaque string,
+// BatchGetItem, BatchPutItem, BatchDeleteItem, TransactGetItems, TransactWriteItems) against one table, in
+// DynamoDB's JSON protocol, as the data source's role (the client given enforces its policy), and maps the answers back as AppSync does: items as plain JSON, `nextToken` an opaque string,
 // errors as ctx.error `{ type: "DynamoDB:<exception>", message }`.
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactGetItemsCommand,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-  type AttributeValue as SdkAttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDbOutput, DynamoDbRequests, DynamoDbServiceError } from '../../../dynamodb/direct-client.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { fromWireMap, toWireMap } from '../util/dynamodb.ts';
 import { InvalidRequestError, type DataSourceOutcome } from './types.ts';
 
 type Obj = Record<string, unknown>;
-type Item = Record<string, SdkAttributeValue>;
+type Item = Record<string, Obj>;
+
+interface PageOutput {
+  Items?: Item[];
+  LastEvaluatedKey?: Item;
+  ScannedCount?: number;
+}
+
+interface BatchGetOutput {
+  Responses?: Record<string, Item[]>;
+  UnprocessedKeys?: Record<string, { Keys?: Item[] }>;
+}
+
+interface BatchWriteOutput {
+  UnprocessedItems?: Record<string, Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>>;
+}
 
 interface Expression {
   expression: string;
@@ -36,12 +38,12 @@ interface ConditionExpression extends Expression {
 }
 
 export interface DynamoDBTarget {
-  client: DynamoDBClient;
+  client: DynamoDbRequests;
   tableName: string;
 }
 
 const wire = (map: unknown): Item => toWireMap(map as Obj) as unknown as Item;
-const plain = (item: Item | undefined | null): Obj | null => (item ? fromWireMap(item as unknown as Record<string, Obj>) : null);
+const plain = (item: unknown): Obj | null => (item ? fromWireMap(item as Item) : null);
 
 /** ExpressionAttributeNames/Values merged from several AppSync expressions (condition, filter, projection). */
 function expressionParts(...expressions: Array<Expression | undefined>) {
@@ -57,18 +59,10 @@ function expressionParts(...expressions: Array<Expression | undefined>) {
   };
 }
 
-function keyToJson(key: Item): Obj {
-  const out: Obj = {};
-  for (const [name, value] of Object.entries(key)) {
-    out[name] = value.B ? { B: Buffer.from(value.B).toString('base64') } : value;
-  }
-  return out;
-}
-
 /** The opaque pagination token: the LastEvaluatedKey, bound to the table and index it came from. */
-export function encodeNextToken(lastEvaluatedKey: Item | undefined, tableName: string, index: string | undefined): string | null {
+export function encodeNextToken(lastEvaluatedKey: unknown, tableName: string, index: string | undefined): string | null {
   if (!lastEvaluatedKey) return null;
-  const token = { v: 1, t: tableName, i: index ?? null, k: keyToJson(lastEvaluatedKey) };
+  const token = { v: 1, t: tableName, i: index ?? null, k: lastEvaluatedKey };
   return Buffer.from(JSON.stringify(token), 'utf8').toString('base64');
 }
 
@@ -87,11 +81,11 @@ function decodeNextToken(token: string | undefined, tableName: string, index: st
   throw new InvalidTokenError('com.amazonaws.deepdish.common.pagination.InvalidPaginationTokenException: Invalid pagination token given.');
 }
 
-function sdkErrorOutcome(error: unknown): DataSourceOutcome {
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+function errorOutcome(error: unknown): DataSourceOutcome {
+  const e = error as Partial<DynamoDbServiceError>;
   const name = e?.name ?? 'DynamoDbException';
-  const status = e?.$metadata?.httpStatusCode ?? 400;
-  const requestId = e?.$metadata?.requestId ?? 'local';
+  const status = e?.status ?? 400;
+  const requestId = e?.requestId ?? 'local';
   const message = name === 'ConditionalCheckFailedException' ? 'The conditional request failed' : (e?.message ?? String(error));
   return { result: null, error: { type: `DynamoDB:${name}`, message: `${message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})` } };
 }
@@ -140,8 +134,12 @@ export class DynamoDBDataSource {
         // As AppSync answers a token it did not issue (reported in aws-amplify/amplify-cli#3411).
         return { result: null, error: { type: 'DynamoDB:UserIllegalArgumentException', message: error.message } };
       }
-      return sdkErrorOutcome(error);
+      return errorOutcome(error);
     }
+  }
+
+  private send<T>(operation: string, input: Obj): Promise<T> {
+    return this.target.client.send(operation, input) as Promise<T>;
   }
 
   private get table(): string {
@@ -150,15 +148,13 @@ export class DynamoDBDataSource {
 
   private async getItem(r: Obj): Promise<DataSourceOutcome> {
     const projection = r.projection as Expression | undefined;
-    const out = await this.target.client.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: wire(r.key),
-        ConsistentRead: (r.consistentRead as boolean | undefined) ?? false,
-        ProjectionExpression: projection?.expression,
-        ExpressionAttributeNames: projection?.expressionNames,
-      }),
-    );
+    const out = await this.send<{ Item?: Item }>('GetItem', {
+      TableName: this.table,
+      Key: wire(r.key),
+      ConsistentRead: (r.consistentRead as boolean | undefined) ?? false,
+      ProjectionExpression: projection?.expression,
+      ExpressionAttributeNames: projection?.expressionNames,
+    });
     return { result: plain(out.Item) };
   }
 
@@ -168,13 +164,13 @@ export class DynamoDBDataSource {
     if (condition.conditionalCheckFailedHandler?.strategy === 'Custom') {
       throw new InvalidRequestError('conditionalCheckFailedHandler strategy Custom (a Lambda function) is not supported locally');
     }
-    const out = await this.target.client.send(new GetItemCommand({ TableName: this.table, Key: wire(r.key), ConsistentRead: true }));
+    const out = await this.send<{ Item?: Item }>('GetItem', { TableName: this.table, Key: wire(r.key), ConsistentRead: true });
     const current = plain(out.Item);
     if (desired && current) {
       const ignore = condition.equalsIgnore ?? [];
       if (isDeepStrictEqual(withoutIgnored(current, ignore), withoutIgnored(desired, ignore))) return { result: current };
     }
-    const outcome = sdkErrorOutcome(error);
+    const outcome = errorOutcome(error);
     return { result: null, error: { ...outcome.error!, data: current } };
   }
 
@@ -182,9 +178,7 @@ export class DynamoDBDataSource {
     const condition = r.condition as ConditionExpression | undefined;
     const item = { ...wire(r.attributeValues), ...wire(r.key) };
     try {
-      await this.target.client.send(
-        new PutItemCommand({ TableName: this.table, Item: item, ConditionExpression: condition?.expression, ...expressionParts(condition) }),
-      );
+      await this.send<DynamoDbOutput>('PutItem', { TableName: this.table, Item: item, ConditionExpression: condition?.expression, ...expressionParts(condition) });
       return { result: plain(item) };
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException' && condition) return this.onConditionFailed(r, plain(item), error);
@@ -197,16 +191,14 @@ export class DynamoDBDataSource {
     const update = r.update as Expression;
     if (!update?.expression) throw new InvalidRequestError('UpdateItem needs update.expression');
     try {
-      const out = await this.target.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: wire(r.key),
-          UpdateExpression: update.expression,
-          ConditionExpression: condition?.expression,
-          ReturnValues: 'ALL_NEW',
-          ...expressionParts(update, condition),
-        }),
-      );
+      const out = await this.send<{ Attributes?: Item }>('UpdateItem', {
+        TableName: this.table,
+        Key: wire(r.key),
+        UpdateExpression: update.expression,
+        ConditionExpression: condition?.expression,
+        ReturnValues: 'ALL_NEW',
+        ...expressionParts(update, condition),
+      });
       return { result: plain(out.Attributes) };
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException' && condition) return this.onConditionFailed(r, null, error);
@@ -217,15 +209,13 @@ export class DynamoDBDataSource {
   private async deleteItem(r: Obj): Promise<DataSourceOutcome> {
     const condition = r.condition as ConditionExpression | undefined;
     try {
-      const out = await this.target.client.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: wire(r.key),
-          ConditionExpression: condition?.expression,
-          ReturnValues: 'ALL_OLD',
-          ...expressionParts(condition),
-        }),
-      );
+      const out = await this.send<{ Attributes?: Item }>('DeleteItem', {
+        TableName: this.table,
+        Key: wire(r.key),
+        ConditionExpression: condition?.expression,
+        ReturnValues: 'ALL_OLD',
+        ...expressionParts(condition),
+      });
       return { result: plain(out.Attributes) };
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException' && condition) return this.onConditionFailed(r, null, error);
@@ -239,21 +229,19 @@ export class DynamoDBDataSource {
     const filter = r.filter as Expression | undefined;
     const projection = r.projection as Expression | undefined;
     const index = r.index as string | undefined;
-    const out = await this.target.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index,
-        KeyConditionExpression: keyCondition.expression,
-        FilterExpression: filter?.expression,
-        ProjectionExpression: projection?.expression,
-        Limit: r.limit as number | undefined,
-        ScanIndexForward: (r.scanIndexForward as boolean | undefined) ?? true,
-        ConsistentRead: r.consistentRead as boolean | undefined,
-        Select: r.select as 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | undefined,
-        ExclusiveStartKey: decodeNextToken(r.nextToken as string | undefined, this.table, index),
-        ...expressionParts(keyCondition, filter, projection),
-      }),
-    );
+    const out = await this.send<PageOutput>('Query', {
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: keyCondition.expression,
+      FilterExpression: filter?.expression,
+      ProjectionExpression: projection?.expression,
+      Limit: r.limit as number | undefined,
+      ScanIndexForward: (r.scanIndexForward as boolean | undefined) ?? true,
+      ConsistentRead: r.consistentRead as boolean | undefined,
+      Select: r.select as 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | undefined,
+      ExclusiveStartKey: decodeNextToken(r.nextToken as string | undefined, this.table, index),
+      ...expressionParts(keyCondition, filter, projection),
+    });
     return {
       result: {
         items: (out.Items ?? []).map((i) => plain(i)),
@@ -267,20 +255,18 @@ export class DynamoDBDataSource {
     const filter = r.filter as Expression | undefined;
     const projection = r.projection as Expression | undefined;
     const index = r.index as string | undefined;
-    const out = await this.target.client.send(
-      new ScanCommand({
-        TableName: this.table,
-        IndexName: index,
-        FilterExpression: filter?.expression,
-        ProjectionExpression: projection?.expression,
-        Limit: r.limit as number | undefined,
-        ConsistentRead: r.consistentRead as boolean | undefined,
-        Segment: r.segment as number | undefined,
-        TotalSegments: r.totalSegments as number | undefined,
-        ExclusiveStartKey: decodeNextToken(r.nextToken as string | undefined, this.table, index),
-        ...expressionParts(filter, projection),
-      }),
-    );
+    const out = await this.send<PageOutput>('Scan', {
+      TableName: this.table,
+      IndexName: index,
+      FilterExpression: filter?.expression,
+      ProjectionExpression: projection?.expression,
+      Limit: r.limit as number | undefined,
+      ConsistentRead: r.consistentRead as boolean | undefined,
+      Segment: r.segment as number | undefined,
+      TotalSegments: r.totalSegments as number | undefined,
+      ExclusiveStartKey: decodeNextToken(r.nextToken as string | undefined, this.table, index),
+      ...expressionParts(filter, projection),
+    });
     return {
       result: {
         items: (out.Items ?? []).map((i) => plain(i)),
@@ -302,7 +288,7 @@ export class DynamoDBDataSource {
         ExpressionAttributeNames: spec.projection?.expressionNames,
       };
     }
-    const out = await this.target.client.send(new BatchGetItemCommand({ RequestItems: requestItems }));
+    const out = await this.send<BatchGetOutput>('BatchGetItem', { RequestItems: requestItems });
     const data: Record<string, Array<Obj | null>> = {};
     const unprocessedKeys: Record<string, Obj[]> = {};
     for (const [table, spec] of Object.entries(tables)) {
@@ -324,7 +310,7 @@ export class DynamoDBDataSource {
     for (const [table, entries] of Object.entries(tables)) {
       requestItems[table] = entries.map((entry) => (isPut ? { PutRequest: { Item: wire(entry) } } : { DeleteRequest: { Key: wire(entry) } }));
     }
-    const out = await this.target.client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
+    const out = await this.send<BatchWriteOutput>('BatchWriteItem', { RequestItems: requestItems });
     const data: Record<string, Obj[]> = {};
     const unprocessed: Record<string, Obj[]> = {};
     for (const [table, entries] of Object.entries(tables)) {
@@ -336,13 +322,11 @@ export class DynamoDBDataSource {
 
   private async transactGet(r: Obj): Promise<DataSourceOutcome> {
     const items = r.transactItems as Array<{ table: string; key: Obj; projection?: Expression }>;
-    const out = await this.target.client.send(
-      new TransactGetItemsCommand({
-        TransactItems: items.map((i) => ({
-          Get: { TableName: i.table, Key: wire(i.key), ProjectionExpression: i.projection?.expression, ExpressionAttributeNames: i.projection?.expressionNames },
-        })),
-      }),
-    );
+    const out = await this.send<{ Responses?: Array<{ Item?: Item }> }>('TransactGetItems', {
+      TransactItems: items.map((i) => ({
+        Get: { TableName: i.table, Key: wire(i.key), ProjectionExpression: i.projection?.expression, ExpressionAttributeNames: i.projection?.expressionNames },
+      })),
+    });
     return { result: { items: (out.Responses ?? []).map((resp) => plain(resp.Item)), cancellationReasons: null } };
   }
 
@@ -365,11 +349,11 @@ export class DynamoDBDataSource {
       }
     });
     try {
-      await this.target.client.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
+      await this.send<DynamoDbOutput>('TransactWriteItems', { TransactItems: transactItems });
       return { result: { keys: items.map((i) => plain(wire(i.key))), cancellationReasons: null } };
     } catch (error) {
       const reasons = (error as { CancellationReasons?: Array<{ Code?: string; Message?: string }> }).CancellationReasons;
-      const outcome = sdkErrorOutcome(error);
+      const outcome = errorOutcome(error);
       return { result: { keys: null, cancellationReasons: reasons?.map((c) => ({ type: c.Code ?? 'None', message: c.Message ?? '' })) ?? null }, error: outcome.error };
     }
   }

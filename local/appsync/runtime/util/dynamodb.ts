@@ -68,6 +68,11 @@ export const dynamodbUtil = {
   },
 };
 
+/** Binary as DynamoDB's JSON protocol carries it: base64 text (bytes, as the SDK gives them, are encoded). */
+function base64(value: unknown): string {
+  return typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('base64');
+}
+
 /** AppSync accepts {N: 12} and {NULL: null} in requests; DynamoDB's wire format wants {N: "12"} and {NULL: true}. */
 export function toWireValue(value: unknown): AttributeValue {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -78,7 +83,7 @@ export function toWireValue(value: unknown): AttributeValue {
     case 'S':
       return { S: String(inner) };
     case 'B':
-      return { B: typeof inner === 'string' ? Buffer.from(inner, 'base64') : inner };
+      return { B: base64(inner) };
     case 'N':
       return { N: String(inner) };
     case 'BOOL':
@@ -89,7 +94,7 @@ export function toWireValue(value: unknown): AttributeValue {
     case 'NS':
       return { [type]: (inner as unknown[]).map(String) };
     case 'BS':
-      return { BS: (inner as unknown[]).map((b) => (typeof b === 'string' ? Buffer.from(b, 'base64') : b)) };
+      return { BS: (inner as unknown[]).map(base64) };
     case 'L':
       return { L: (inner as unknown[]).map(toWireValue) };
     case 'M':
@@ -115,7 +120,7 @@ export function fromWireValue(value: Record<string, unknown>): unknown {
     case 'N':
       return Number(inner);
     case 'B':
-      return Buffer.from(inner as Uint8Array).toString('base64');
+      return base64(inner);
     case 'NULL':
       return null;
     case 'SS':
@@ -123,7 +128,7 @@ export function fromWireValue(value: Record<string, unknown>): unknown {
     case 'NS':
       return (inner as string[]).map(Number);
     case 'BS':
-      return (inner as Uint8Array[]).map((b) => Buffer.from(b).toString('base64'));
+      return (inner as unknown[]).map(base64);
     case 'L':
       return (inner as Record<string, unknown>[]).map(fromWireValue);
     case 'M':

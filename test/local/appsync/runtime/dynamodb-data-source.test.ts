@@ -17,7 +17,7 @@ let table: LocalTable;
 let source: DynamoDBDataSource;
 beforeAll(async () => {
   table = await startLocalTable('runtime-test', TABLE);
-  source = new DynamoDBDataSource({ client: table.client, tableName: table.tableName });
+  source = new DynamoDBDataSource({ client: table.requests, tableName: table.tableName });
 });
 afterAll(() => table.close());
 beforeEach(() => table.reset());

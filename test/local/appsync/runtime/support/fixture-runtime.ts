@@ -3,7 +3,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DataSourceSpec, ResolverSpec } from '../../../../../resolvers/manifest.ts';
 import { createResolverRuntime, type LambdaHandler, type ResolverRuntimeOptions } from '../../../../../local/appsync/runtime/index.ts';
 import type { FieldInvocation, FieldResolution, ResolverRuntime } from '../../../../../local/appsync/runtime/types.ts';
@@ -52,7 +51,7 @@ export function fixtureRuntime(options: FixtureOptions): FixtureRuntime {
   const log = (level: string) => (message: string) => logs.push({ level, message });
   const runtime = createResolverRuntime({
     bundlesDir: dir,
-    dynamodb: options.dynamodb ?? { client: new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }), tableName: 'unused' },
+    dynamodb: options.dynamodb ?? { tableName: 'unused', clientFor: () => ({ send: () => Promise.reject(new Error('no DynamoDB in this runtime')) }) },
     lambdas: options.lambdas ?? {},
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     now: options.now,
