@@ -92,7 +92,7 @@ export const FUNCTIONS = {
     permissions: [
       // The event source mapping receives and deletes with the function's role; the handler hands messages back.
       { actions: [...QUEUE_TRIGGER_ACTIONS, 'sqs:ChangeMessageVisibility'], resource: 'uploadQueue' },
-      // HeadObject and ranged GETs need s3:GetObject; an object whose blob was deleted is removed.
+      // HeadObject and ranged GETs need s3:GetObject; a rejected object, or one whose blob was deleted, is removed.
       { actions: ['s3:GetObject', 's3:DeleteObject'], resource: 'uploadObjects' },
       // DetectLabels has no resource-level permissions; Rekognition reads the image with the caller's s3:GetObject.
       { actions: ['rekognition:DetectLabels'], resource: '*' },
