@@ -300,7 +300,7 @@ async function analyse(record: StoredBlob, versionId: string | undefined, deps: 
     );
     const { labels, trimmed } = fitLabelsToBudget(toLabels(response.Labels));
     if (trimmed) {
-      log.warn('Labels trimmed to fit one DynamoDB item', { returned: response.Labels?.length, kept: labels.length });
+      log.warn('Labels trimmed to fit one DynamoDB item and one subscription message', { returned: response.Labels?.length, kept: labels.length });
     }
     return { kind: 'labelled', labels, size };
   } catch (error) {
