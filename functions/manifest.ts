@@ -4,7 +4,7 @@
 // would), by the function configuration (loadConfig reads exactly the declared settings) and by the infra tests.
 // `npm run build` checks it against functions/*.ts, resolvers/manifest.ts and what each handler reads.
 // Resources are symbolic (domain/resources.ts): each cloud maps a name to an ARN of its own.
-import type { Permission } from '../domain/resources.ts';
+import type { Permission, ResourceName } from '../domain/resources.ts';
 import type { SettingName } from './commons/config.ts';
 
 export type Trigger =
@@ -117,4 +117,9 @@ export function consumerOf(queue: 'uploadQueue'): FunctionName {
     throw new Error(`functions/manifest.ts must name one consumer of ${queue}, not ${consumers.length}`);
   }
   return consumers[0];
+}
+
+/** The functions granted something on `resource` (the API lets only the publishers' roles call publishBlobResult). */
+export function functionsGranted(resource: ResourceName, functions: Readonly<Record<string, FunctionSpec>> = FUNCTIONS): string[] {
+  return Object.keys(functions).filter((name) => functions[name]!.permissions.some((permission) => permission.resource === resource));
 }
