@@ -4,7 +4,7 @@
 // would), by the function configuration (loadConfig reads exactly the declared settings) and by the infra tests.
 // `npm run build` checks it against functions/*.ts, resolvers/manifest.ts and what each handler reads.
 // Resources are symbolic (domain/resources.ts): each cloud maps a name to an ARN of its own.
-import type { Permission } from '../domain/resources.ts';
+import type { Permission, ResourceName } from '../domain/resources.ts';
 import type { SettingName } from './commons/config.ts';
 
 export type Trigger =
@@ -92,7 +92,7 @@ export const FUNCTIONS = {
     permissions: [
       // The event source mapping receives and deletes with the function's role; the handler hands messages back.
       { actions: [...QUEUE_TRIGGER_ACTIONS, 'sqs:ChangeMessageVisibility'], resource: 'uploadQueue' },
-      // HeadObject and ranged GETs need s3:GetObject; an object whose blob was deleted is removed.
+      // HeadObject and ranged GETs need s3:GetObject; a rejected object, or one whose blob was deleted, is removed.
       { actions: ['s3:GetObject', 's3:DeleteObject'], resource: 'uploadObjects' },
       // DetectLabels has no resource-level permissions; Rekognition reads the image with the caller's s3:GetObject.
       { actions: ['rekognition:DetectLabels'], resource: '*' },
@@ -117,4 +117,9 @@ export function consumerOf(queue: 'uploadQueue'): FunctionName {
     throw new Error(`functions/manifest.ts must name one consumer of ${queue}, not ${consumers.length}`);
   }
   return consumers[0];
+}
+
+/** The functions granted something on `resource` (the API lets only the publishers' roles call publishBlobResult). */
+export function functionsGranted(resource: ResourceName, functions: Readonly<Record<string, FunctionSpec>> = FUNCTIONS): string[] {
+  return Object.keys(functions).filter((name) => functions[name]!.permissions.some((permission) => permission.resource === resource));
 }

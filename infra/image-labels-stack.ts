@@ -8,9 +8,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { BLOBS_BY_OWNER_INDEX } from '../domain/blob.ts';
 import type { ResourceName } from '../domain/resources.ts';
-import { consumerOf, FUNCTIONS } from '../functions/manifest.ts';
+import { consumerOf, FUNCTIONS, functionsGranted } from '../functions/manifest.ts';
 import { DEFAULT_PROCESSING_LEASE_SECONDS, UPLOAD_QUEUE } from '../functions/queue/upload-queue.ts';
-import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
+import { apiEnvironment, publisherEnvironment } from '../resolvers/lib/api-environment.ts';
 import type { StackConfig } from './config.ts';
 import { ApiFirewall } from './constructs/api-firewall.ts';
 import { BlobsTable } from './constructs/blobs-table.ts';
@@ -118,6 +118,14 @@ export class ImageLabelsStack extends Stack {
       removalPolicy: config.removalPolicy,
       xray: config.xray,
     });
+
+    // Only the roles of the functions granted publishBlobResult may call it, whatever wider grant IAM holds: the
+    // resolver compares the caller with these (the functions exist only now, after the API).
+    const publishers = functionsGranted('Mutation.publishBlobResult')
+      .map((name) => `arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${functions.get(name).role!.roleName}`);
+    for (const [name, value] of Object.entries(publisherEnvironment(publishers))) {
+      api.addEnvironmentVariable(name, value);
+    }
 
     new ManifestResolvers(this, 'Resolvers', {
       api,

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../domain/blob.ts';
 import { environmentFor, LOG_LEVELS, type SettingValues } from '../functions/commons/config.ts';
-import { consumerOf, FUNCTIONS, QUEUE_TRIGGER_ACTIONS, type FunctionSpec } from '../functions/manifest.ts';
+import { consumerOf, FUNCTIONS, functionsGranted, QUEUE_TRIGGER_ACTIONS, type FunctionSpec } from '../functions/manifest.ts';
 import { dataSources as DATA_SOURCES, resolvers as RESOLVERS, type DataSourceName, type DataSourceSpec } from '../resolvers/manifest.ts';
 import {
   DEFAULT_PROCESSING_LEASE_SECONDS,
@@ -22,7 +22,8 @@ import {
   visibilityTimeoutSeconds,
 } from '../functions/queue/upload-queue.ts';
 import { AMPLIFY_OUTPUTS_FILE, amplifyOutputs, type AmplifyOutputs } from '../infra/amplify-outputs.ts';
-import { apiEnvironment } from '../resolvers/lib/api-environment.ts';
+import { apiEnvironment, publisherEnvironment } from '../resolvers/lib/api-environment.ts';
+import { iamOwner } from '../resolvers/lib/caller.ts';
 import { startAppSyncServer, type AppSyncServer } from './appsync/server.ts';
 import { createResolverRuntime } from './appsync/runtime/index.ts';
 import { GRAPHIQL_PATH, graphiqlVendorFiles, redirectToGraphiql } from './appsync/graphiql.ts';
@@ -462,11 +463,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ),
       logger: logs.logger('resolver'),
       // The API's environment variables (ctx.env), as the stack sets them; http/loopback callbacks are allowed here only.
-      environmentVariables: apiEnvironment({
-        blobsTableName: LOCAL_TABLE_NAME,
-        uploadQuotaPerDay: options.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
-        callbackAllowHttpLoopback: true,
-      }),
+      environmentVariables: {
+        ...apiEnvironment({
+          blobsTableName: LOCAL_TABLE_NAME,
+          uploadQuotaPerDay: options.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
+          callbackAllowHttpLoopback: true,
+        }),
+        // The roles of the functions granted publishBlobResult, as the resolver reads a caller.
+        ...publisherEnvironment(functionsGranted('Mutation.publishBlobResult', functions).map((name) => iamOwner(roles.get(name)!.arn))),
+      },
     });
     // Known once the servers listen; the page's config route reads it then.
     const clientConfig: { outputs?: AmplifyOutputs } = {};

@@ -1,11 +1,16 @@
-// Keeps a labelling result within what one DynamoDB item can hold (400 KB, attribute names included).
-// maxLabels may be 1000 and each label may carry many boxes: without a bound, the final write would be
-// refused and the blob would stay PROCESSING. Boxes go first, from the least confident label up, then
-// the least confident labels themselves; the most useful part of the answer is what stays.
+// Keeps a labelling result within what one DynamoDB item can hold (400 KB, attribute names included) and
+// within what AppSync sends to a subscriber (240 KB per subscription message: a larger one never reaches
+// labelsReady). maxLabels may be 1000 and each label may carry many boxes: without a bound, the final write
+// would be refused and the blob would stay PROCESSING, or its subscribers would wait forever. Boxes go first,
+// from the least confident label up, then the least confident labels themselves; the most useful part of the
+// answer is what stays.
 import type { Label } from '../../generated/graphql.ts';
 
-/** Room left for labels once the rest of the record (ids, timestamps, error, callback) is counted. */
-export const LABELS_BUDGET_BYTES = 300 * 1024;
+/**
+ * Room left for labels once the rest of the published blob (ids, timestamps, error, a callback URL of up to 2 KB)
+ * and the subscription message's envelope are counted against AppSync's 240 KB.
+ */
+export const LABELS_BUDGET_BYTES = 200 * 1024;
 
 export interface BudgetedLabels {
   labels: Label[];

@@ -2,7 +2,7 @@
 //
 //   startProcessing (conditional) → HeadObject → GetObject bytes 0-15 → checks → DetectLabels
 //     → markLabelled | markRejected | markFailed (conditional on this attempt's lease)
-//     → publishBlobResult (labelsReady) → callback → finishAnnouncing
+//     → publishBlobResult (labelsReady) → callback → finishAnnouncing → DeleteObject (a REJECTED object only)
 //
 // Nothing here gives up on an upload silently. Each record ends in one of three ways:
 //  - finished: the blob reached a final state and was announced;
@@ -157,6 +157,9 @@ export async function processUploadRecord(
   log.info('Blob processed', { status: finalRecord.status, code: finalRecord.error?.code, labels: finalRecord.labels?.length });
 
   await announce(finalRecord, deps, log);
+  if (finalRecord.status === 'REJECTED') {
+    await discardObject(id, deps, log, 'Rejected upload');
+  }
   return { outcome: 'finished', blobId: id, status: finalRecord.status };
 }
 
@@ -175,12 +178,7 @@ async function resumeOrSkip(
   if (current === null) {
     // A record always exists before its upload URL does: this object belongs to a deleted blob (an upload URL used
     // after deleteBlob). Nothing will ever read it: it goes.
-    try {
-      await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucketName, Key: objectKey(deps.stage, id) }));
-      log.info('Upload of a blob that no longer exists; its object was deleted');
-    } catch (error) {
-      log.warn('Upload of a blob that no longer exists; its object could not be deleted (the bucket lifecycle will)', { error });
-    }
+    await discardObject(id, deps, log, 'Upload of a blob that no longer exists');
     return { outcome: 'skipped', reason: 'no such blob', blobId: id };
   }
   const now = deps.clock.now();
@@ -191,6 +189,10 @@ async function resumeOrSkip(
   }
   if (current.announcingSince === undefined) {
     log.info('Upload already handled; skipped', { status: current.status });
+    if (current.status === 'REJECTED') {
+      // Its rejected object was discarded, so the upload URL (until it expires) could create the key again.
+      await discardObject(id, deps, log, 'Upload to a rejected blob');
+    }
     return { outcome: 'skipped', reason: `blob is ${current.status}`, blobId: id };
   }
   const claim = await deps.store.claimAnnouncement(id, now, deps.leaseSeconds).catch((error: unknown) => {
@@ -298,7 +300,7 @@ async function analyse(record: StoredBlob, versionId: string | undefined, deps: 
     );
     const { labels, trimmed } = fitLabelsToBudget(toLabels(response.Labels));
     if (trimmed) {
-      log.warn('Labels trimmed to fit one DynamoDB item', { returned: response.Labels?.length, kept: labels.length });
+      log.warn('Labels trimmed to fit one DynamoDB item and one subscription message', { returned: response.Labels?.length, kept: labels.length });
     }
     return { kind: 'labelled', labels, size };
   } catch (error) {
@@ -317,6 +319,20 @@ async function analyse(record: StoredBlob, versionId: string | undefined, deps: 
 }
 
 /** Runs an S3 read; a missing object is `gone`, a permanent refusal a problem, a transient failure is thrown. */
+/**
+ * Deletes an object nothing will ever read: a rejected upload (an upload URL signed without a length takes up to
+ * S3's 5 GiB, so it must not stay until the bucket's lifecycle), or the upload of a deleted blob. Failures are logged
+ * only: the lifecycle rule removes what is left.
+ */
+async function discardObject(id: string, deps: ProcessingDependencies, log: LocatedLogger, what: string): Promise<void> {
+  try {
+    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucketName, Key: objectKey(deps.stage, id) }));
+    log.info(`${what}; its object was deleted`);
+  } catch (error) {
+    log.warn(`${what}; its object could not be deleted (the bucket lifecycle will)`, { error });
+  }
+}
+
 async function readObject<T>(read: () => Promise<T>): Promise<{ value: T } | { gone: true } | { problem: ImageOutcome }> {
   try {
     return { value: await read() };

@@ -16,6 +16,7 @@ import {
 } from './srp.ts';
 import { formatSrpTimestamp, parseSrpTimestamp, TIMESTAMP_FORMAT_MESSAGE } from './srp-timestamp.ts';
 import type { UserRecord } from './directory.ts';
+import type { PendingChallenge } from './srp-challenges.ts';
 
 const CLIENT_ID = { max: 128, pattern: /^[\w+]+$/ };
 const USERNAME = { max: 128 };
@@ -196,8 +197,14 @@ function startSrp(pool: Pool, username: string, srpA: string): InitiateAuthRespo
 async function passwordSignIn(pool: Pool, username: string, password: string): Promise<AuthenticationResult> {
   const user = pool.directory.findUser(username);
   const identity = user ? { userId: user.username, salt: user.salt } : simulatedIdentity(pool, username);
+  const now = pool.now().getTime();
+  pool.lockout.check(identity.userId, now);
   const computed = computeVerifier(userPoolName(pool.config.userPoolId), identity.userId, password, identity.salt);
-  if (!user || !user.enabled || !sameHexNumber(computed, user.verifier)) throw notAuthorized();
+  if (!user || !user.enabled || !sameHexNumber(computed, user.verifier)) {
+    pool.lockout.failed(identity.userId, now);
+    throw notAuthorized();
+  }
+  pool.lockout.succeeded(identity.userId);
   return signInUser(pool, user);
 }
 
@@ -223,24 +230,43 @@ export async function respondToAuthChallenge(pool: Pool, body: JsonObject): Prom
 
   const now = pool.now();
   const challenge = pool.challenges.take(secretBlock, now.getTime());
-  if (!challenge || !challenge.userExists) throw notAuthorized();
-  if (Math.abs(now.getTime() - timestamp.getTime()) > MAX_TIMESTAMP_SKEW_MS) throw notAuthorized();
-  const user = pool.directory.findUser(username);
-  if (!user || user.username !== challenge.userId || !user.enabled) throw notAuthorized();
+  if (!challenge) throw notAuthorized();
+  pool.lockout.check(challenge.userId, now.getTime());
+  const user = provenUser(pool, challenge, { username, secretBlock, signature, timestamp, now });
+  if (!user) {
+    pool.lockout.failed(challenge.userId, now.getTime());
+    throw notAuthorized();
+  }
+  pool.lockout.succeeded(challenge.userId);
+  return { ChallengeParameters: {}, AuthenticationResult: await signInUser(pool, user) };
+}
+
+interface PasswordClaim {
+  username: string;
+  secretBlock: string;
+  signature: string;
+  timestamp: Date;
+  now: Date;
+}
+
+/** The user whose password the PASSWORD_VERIFIER answer proves, or undefined when it proves nothing. */
+function provenUser(pool: Pool, challenge: PendingChallenge, claim: PasswordClaim): UserRecord | undefined {
+  if (!challenge.userExists || Math.abs(claim.now.getTime() - claim.timestamp.getTime()) > MAX_TIMESTAMP_SKEW_MS) return undefined;
+  const user = pool.directory.findUser(claim.username);
+  if (!user || user.username !== challenge.userId || !user.enabled) return undefined;
 
   const key = serverSessionKey({ A: challenge.A, B: challenge.B, b: challenge.b, verifierHex: challenge.verifier });
-  if (!key) throw notAuthorized();
+  if (!key) return undefined;
   // Signed over Cognito's own spelling of the instant: `Mar 04` or a wrong weekday does not verify.
   const expected = passwordClaimSignature({
     key,
     poolName: userPoolName(pool.config.userPoolId),
     userId: challenge.userId,
-    secretBlock,
-    timestamp: formatSrpTimestamp(timestamp),
+    secretBlock: claim.secretBlock,
+    timestamp: formatSrpTimestamp(claim.timestamp),
   });
-  const given = Buffer.from(signature, 'base64');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notAuthorized();
-  return { ChallengeParameters: {}, AuthenticationResult: await signInUser(pool, user) };
+  const given = Buffer.from(claim.signature, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? user : undefined;
 }
 
 export async function getTokensFromRefreshToken(pool: Pool, body: JsonObject): Promise<{ AuthenticationResult: AuthenticationResult }> {

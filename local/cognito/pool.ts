@@ -5,6 +5,7 @@ import { emailKey, hashToken, type RefreshSession, type UserDirectory, type User
 import { CognitoError, notAuthorized } from './errors.ts';
 import type { PoolKeys } from './keys.ts';
 import type { PendingChallenges } from './srp-challenges.ts';
+import type { SignInLockout } from './sign-in-lockout.ts';
 import {
   accessTokenClaims, idTokenClaims, newRefreshToken, REFRESH_TOKEN_VALIDITY_SECONDS, signToken, TOKEN_VALIDITY_SECONDS,
   verifyAccessToken, type AccessTokenClaims,
@@ -26,6 +27,8 @@ export interface Pool {
   directory: UserDirectory;
   keys: PoolKeys;
   challenges: PendingChallenges;
+  /** Failed password sign-ins per user, and the lockouts they cause. */
+  lockout: SignInLockout;
   now(): Date;
 }
 

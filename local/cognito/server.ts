@@ -15,6 +15,7 @@ import { loadOrCreateKeys } from './keys.ts';
 import { POOL_GROUPS, type Pool } from './pool.ts';
 import { requireSignature } from './sigv4.ts';
 import { PendingChallenges } from './srp-challenges.ts';
+import { SignInLockout } from './sign-in-lockout.ts';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** The largest request body read; Cognito's own requests are a few kilobytes. */
@@ -123,6 +124,7 @@ export async function startCognitoServer(options: CognitoServerOptions): Promise
     directory,
     keys,
     challenges: new PendingChallenges(),
+    lockout: new SignInLockout(),
     now: clock,
   };
   const discovery = {

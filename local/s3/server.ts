@@ -19,6 +19,7 @@ import type { S3Event } from 'aws-lambda';
 import { nextSequencer, objectCreatedEvent, type ObjectCreatedEventName, type S3EventDestination } from './events.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { makeStoreAtomic, type BodyExpectation } from './store.ts';
+import { uploadSizeRefusal } from './upload-size.ts';
 import { listen, urlHost } from '../net.ts';
 
 export interface CorsRule {
@@ -350,6 +351,13 @@ export async function startS3Server(options: S3ServerOptions): Promise<LocalS3> 
     if (verification.payloadHash.startsWith('STREAMING-')) {
       send(req, res, s3Error(501, 'NotImplemented',
         'The local S3 does not decode aws-chunked bodies: sign the payload (SHA-256) or send UNSIGNED-PAYLOAD (requestChecksumCalculation: WHEN_REQUIRED).'), requestId, hostId);
+      return;
+    }
+    const sizeRefusal = uploadSizeRefusal(method, objectKeyOf(req.url ?? '/') !== null, req.headers['content-length']);
+    if (sizeRefusal) {
+      // Whatever body follows is not read: the connection ends with the answer.
+      res.setHeader('Connection', 'close');
+      send(req, res, sizeRefusal, requestId, hostId);
       return;
     }
     const refusal = await conditionalWriteRefusal(req, res, method);

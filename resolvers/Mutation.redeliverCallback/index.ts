@@ -1,8 +1,14 @@
 // redeliverCallback: check the blob can be delivered (typed errors) → the deliver-callback function sends it.
-import type { Context } from '@aws-appsync/utils';
+import { util, type Context } from '@aws-appsync/utils';
 import type { Blob, MutationRedeliverCallbackArgs } from '../../generated/graphql.ts';
+import { isBlobId } from '../lib/blob-id.ts';
+import { assertCallbackCanBeSent } from '../lib/redeliver.ts';
 
-export function request(): Record<string, never> {
+export function request(ctx: Context<MutationRedeliverCallbackArgs>): Record<string, never> {
+  // An id no blob can have answers as an unknown id (NotFound), before it reaches the table.
+  if (!isBlobId(ctx.args.id)) {
+    assertCallbackCanBeSent(null, ctx.args.id, util.time.nowEpochMilliSeconds());
+  }
   return {};
 }
 

@@ -16,6 +16,7 @@ export const API_ENVIRONMENT_VARIABLES = {
   blobsTableName: 'BLOBS_TABLE_NAME',
   uploadQuotaPerDay: 'UPLOAD_QUOTA_PER_DAY',
   callbackAllowHttpLoopback: 'CALLBACK_ALLOW_HTTP_LOOPBACK',
+  publisherPrincipals: 'PUBLISHER_PRINCIPALS',
 } as const;
 
 /** The variables for the API's configuration (AppSync wants strings). */
@@ -25,6 +26,15 @@ export function apiEnvironment(settings: ApiSettings): Record<string, string> {
     [API_ENVIRONMENT_VARIABLES.uploadQuotaPerDay]: String(settings.uploadQuotaPerDay),
     [API_ENVIRONMENT_VARIABLES.callbackAllowHttpLoopback]: settings.callbackAllowHttpLoopback ? 'true' : 'false',
   };
+}
+
+/**
+ * Who may call publishBlobResult: the roles of the functions that publish, as `iamOwner` reads a caller
+ * (`arn:<partition>:sts::<account>:assumed-role/<role name>`). Set apart from apiEnvironment: the stack knows the
+ * roles only once the functions exist, after the API.
+ */
+export function publisherEnvironment(principals: readonly string[]): Record<string, string> {
+  return { [API_ENVIRONMENT_VARIABLES.publisherPrincipals]: principals.join(',') };
 }
 
 type Environment = Record<string, string>;
@@ -53,4 +63,10 @@ export function uploadQuotaPerDay(env: Environment): number {
 
 export function callbackAllowHttpLoopback(env: Environment): boolean {
   return env[API_ENVIRONMENT_VARIABLES.callbackAllowHttpLoopback] === 'true';
+}
+
+/** The principals of publisherEnvironment; none when the variable is missing (then nobody may publish). */
+export function publisherPrincipals(env: Environment): string[] {
+  const raw = env[API_ENVIRONMENT_VARIABLES.publisherPrincipals];
+  return raw ? raw.split(',') : [];
 }

@@ -43,3 +43,9 @@ export function canRead(caller: Caller, record: Pick<BlobRecord, 'owner'> | null
 export function canChange(caller: Caller, record: Pick<BlobRecord, 'owner'> | null | undefined): boolean {
   return !!record && record.owner === caller.owner;
 }
+
+/** One of the functions that publish results (publisherPrincipals): nobody else, whatever IAM allowed. */
+export function isPublisher(identity: Identity, publishers: readonly string[]): boolean {
+  const principal = identity as AppSyncIdentityIAM | null | undefined;
+  return !!principal && !!principal.userArn && publishers.includes(iamOwner(principal.userArn));
+}

@@ -63,10 +63,24 @@ export function queryOwnerIndex(owner: string, limit: number, nextToken: string 
 const INVALID_TOKEN_TYPE = 'DynamoDB:UserIllegalArgumentException';
 const INVALID_TOKEN_MESSAGE = 'InvalidPaginationTokenException';
 
-/** A token this API did not issue is the client's mistake; any other DynamoDB failure is not (raiseDataSourceError). */
+/**
+ * How DynamoDB refuses an ExclusiveStartKey the query cannot start from: a valid token of another owner's list
+ * ("outside query boundaries") or of another key shape ("is invalid").
+ */
+const FOREIGN_START_KEY_MESSAGE = 'The provided starting key';
+
+/**
+ * A token this API did not issue, or issued for another owner's list, is the client's mistake; any other DynamoDB
+ * failure is not (raiseDataSourceError).
+ */
 export function raiseBadNextToken(error: DataSourceError | undefined | null, nextToken: string | null): void {
-  if (error && nextToken !== null && error.type === INVALID_TOKEN_TYPE && error.message.indexOf(INVALID_TOKEN_MESSAGE) >= 0) {
-    validationError('nextToken is not a token this API returned', 'nextToken');
+  if (!error || nextToken === null) {
+    return;
+  }
+  const notIssued = error.type === INVALID_TOKEN_TYPE && error.message.indexOf(INVALID_TOKEN_MESSAGE) >= 0;
+  const foreign = error.type.startsWith('DynamoDB:') && error.message.startsWith(FOREIGN_START_KEY_MESSAGE);
+  if (notIssued || foreign) {
+    validationError('nextToken is not a token this API returned for this list', 'nextToken');
   }
 }
 

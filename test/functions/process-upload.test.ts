@@ -278,6 +278,6 @@ describe('process-upload handler', () => {
     expect(stored?.status).toBe('LABELLED');
     expect(stored?.labels?.[0]).toMatchObject({ name: 'Label number 0', instances: expect.arrayContaining([expect.anything()]) });
     expect(stored?.labels?.length).toBeGreaterThan(0);
-    expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Labels trimmed to fit one DynamoDB item', blobId: blob.id, returned: 1000 }));
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ message: 'Labels trimmed to fit one DynamoDB item and one subscription message', blobId: blob.id, returned: 1000 }));
   });
 });

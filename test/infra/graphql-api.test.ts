@@ -77,6 +77,18 @@ describe('the GraphQL API', () => {
     });
   });
 
+  it('names the roles of the functions granted publishBlobResult, and only those, as who may publish', () => {
+    const api = Object.values(template.findResources('AWS::AppSync::GraphQLApi'))[0] as { Properties: { EnvironmentVariables: Record<string, unknown> } };
+    const roleOf = (name: string) => stack.getLogicalId(stack.functions.get(name).role!.node.defaultChild as CfnElement);
+
+    const publishers = JSON.stringify(api.Properties.EnvironmentVariables.PUBLISHER_PRINCIPALS);
+
+    expect(publishers).toContain(':assumed-role/');
+    const named = ['process-upload', 'announce-deletion', 'deliver-callback', 'presign-upload', 'presign-image', 'delete-object']
+      .filter((name) => publishers.includes(`"${roleOf(name)}"`));
+    expect(named.sort()).toEqual(['announce-deletion', 'process-upload']);
+  });
+
   it('has a firewall unless the stage is disposable, and a disposable one answers introspection', () => {
     const { template: disposable } = synthesize({ context: { disposable: 'true' } });
 

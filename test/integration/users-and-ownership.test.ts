@@ -85,6 +85,26 @@ describe('users and ownership in the local cloud', () => {
       expect(theirs.replace(blobId, 'ID')).toBe(unknown.replace('01NOSUCHBLOB0000000000000', 'ID'));
     });
 
+    it("cannot be given a forged result: publishBlobResult refuses a signed-in user, and the owner's subscriber never hears it", async () => {
+      const { blob } = (await createBlob(cloud, { contentType: 'image/png' }, alice)).data!.createBlob;
+      const subscription = await subscribeLabelsReady(cloud, blob.id, alice);
+      const forgedInput = {
+        id: blob.id, owner: alice.sub, status: 'LABELLED', minConfidence: 55, maxLabels: 20,
+        labels: [{ name: 'Forged', confidence: 99, parents: [], aliases: [], categories: [], instances: [] }],
+        createdAt: blob.createdAt, updatedAt: blob.updatedAt, uploadExpiresAt: blob.uploadExpiresAt,
+      };
+
+      const forged = await graphql(cloud, `mutation P($input: BlobResultInput!) { publishBlobResult(input: $input) { id } }`, { input: forgedInput }, bob);
+      // The next event on the subscription is the real one that follows: the owner's deletion.
+      await graphql(cloud, `mutation D($id: ID!) { deleteBlob(id: $id) { id } }`, { id: blob.id }, alice);
+      const heard = await subscription.next();
+      subscription.close();
+
+      expect(forged.errors?.map((error) => error.errorType)).toEqual(['Unauthorized']);
+      expect(forged.data).toEqual({ publishBlobResult: null });
+      expect(heard.status).toBe('DELETED');
+    });
+
     it("shows nothing of it in the owner's own list either way: the owner sees exactly their blob", async () => {
       const listed = await graphql<{ blobs: { items: Array<{ id: string }> } }>(cloud, LIST, {}, alice);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobResultInput } from '../../generated/graphql.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import { ALICE, iamIdentity, PUBLISHER, PUBLISHER_ROLE, startHarness, type Harness } from './support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,10 +36,23 @@ const result: BlobResultInput = {
 
 describe('publishBlobResult', () => {
   it('returns its input as the blob, touching nothing', async () => {
-    const { data, errors } = await h.resolve('Mutation', 'publishBlobResult', { input: result });
+    const { data, errors } = await h.resolve('Mutation', 'publishBlobResult', { input: result }, PUBLISHER);
 
     expect(errors).toEqual([]);
     expect(data).toEqual(result);
     expect(await h.table.scanAll()).toEqual([]);
+  });
+
+  it.each([
+    ['a trusted back end whose IAM policy allows the field (a wildcard grant)', iamIdentity('arn:aws:sts::123456789012:assumed-role/some-back-end/session-1')],
+    ['an IAM user', iamIdentity('arn:aws:iam::123456789012:user/publisher')],
+    ['a role whose name merely begins like the publisher\'s', iamIdentity(`${PUBLISHER_ROLE}-copy/session`)],
+    ['a user pool user', ALICE],
+    ['a caller with no identity', null],
+  ])('refuses %s with Unauthorized: only the functions that publish may publish', async (_who, identity) => {
+    const { data, errors } = await h.resolve('Mutation', 'publishBlobResult', { input: result }, identity);
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized' })]);
   });
 });

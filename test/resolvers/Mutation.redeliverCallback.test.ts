@@ -52,6 +52,18 @@ describe('redeliverCallback', () => {
     expect(h.lambdaEvents['deliver-callback']).toEqual([]);
   });
 
+  it.each([
+    ['an empty id', ''],
+    ['an id of 3,000 characters, longer than a DynamoDB key may be', 'x'.repeat(3000)],
+    ['the id of an idempotency claim', 'idempotency#k'],
+  ])('answers %s, which no blob can have, as an unknown id: NotFound, sending nothing', async (_case, id) => {
+    const { data, errors } = await h.resolve('Mutation', 'redeliverCallback', { id });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'NotFound' })]);
+    expect(h.lambdaEvents['deliver-callback']).toEqual([]);
+  });
+
   it('tells how long to wait before the webhook may be sent again', async () => {
     await store({ ...labelled, callback: { ...labelled.callback!, lastAttemptAt: new Date(T0 - 20_000).toISOString() } });
 

@@ -56,6 +56,20 @@ describe('blob', () => {
     expect(errors).toEqual([]);
   });
 
+  it.each([
+    ['an empty id', ''],
+    ['an id of 3,000 characters, longer than a DynamoDB key may be', 'x'.repeat(3000)],
+    ['the id of a quota counter', 'quota#alice#2026-03-01'],
+  ])(
+    'answers null for %s, which no blob can have, as for an unknown id (no error from the table)',
+    async (_case, id) => {
+      const { data, errors } = await h.resolve('Query', 'blob', { id });
+
+      expect(data).toBeNull();
+      expect(errors).toEqual([]);
+    },
+  );
+
   it("answers another user's blob exactly as an unknown id", async () => {
     const created = await createBlob();
 

@@ -77,6 +77,29 @@ describe('blobs', () => {
     expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'nextToken' } })]);
   });
 
+  it("refuses another owner's nextToken with a ValidationError, showing none of that owner's blobs", async () => {
+    await createBlobs(4, ALICE);
+    await createBlobs(2, BOB);
+    const alicesToken = ((await blobs({ limit: 1 })).data as BlobConnection).nextToken;
+
+    const { data, errors } = await blobs({ limit: 100, nextToken: alicesToken }, BOB);
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'nextToken' } })]);
+  });
+
+  it('refuses a nextToken of another table or index, as one it did not issue', async () => {
+    await createBlobs(2);
+    const token = ((await blobs({ limit: 1 })).data as BlobConnection).nextToken!;
+    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as Record<string, unknown>;
+    const ofTable = Buffer.from(JSON.stringify({ ...decoded, i: null }), 'utf8').toString('base64');
+
+    const { data, errors } = await blobs({ nextToken: ofTable });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ errorType: 'ValidationError', errorInfo: { field: 'nextToken' } })]);
+  });
+
   it("lists only the caller's own blobs", async () => {
     const alices = await createBlobs(3, ALICE);
     const bobs = await createBlobs(2, BOB);

@@ -38,6 +38,17 @@ describe('labelsReady', () => {
     expect(theirs.errors).toEqual(unknown.errors);
   });
 
+  it.each([
+    ['an empty id', ''],
+    ['an id of 3,000 characters, longer than a DynamoDB key may be', 'x'.repeat(3000)],
+  ])('refuses %s, which no blob can have, exactly as a blob that does not exist', async (_case, id) => {
+    const malformed = await h.subscribe('Subscription', 'labelsReady', { id });
+    const unknown = await h.subscribe('Subscription', 'labelsReady', { id: 'blob-z' });
+
+    expect(malformed.filter).toBeNull();
+    expect(malformed.errors).toEqual(unknown.errors);
+  });
+
   it('lets an admin subscribe to any blob', async () => {
     const { errors } = await h.subscribe('Subscription', 'labelsReady', { id: 'blob-a' }, ADMIN);
 

@@ -232,16 +232,25 @@ describe('processUploadEvent', () => {
     expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id });
   });
 
-  it.each([
-    ['a replayed event for a blob already labelled', 'LABELLED'],
-    ['an event for a rejected blob', 'REJECTED'],
-  ] as const)('skips %s without reading the object or calling Rekognition', async (_case, status) => {
-    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(pendingRecord({ status })));
+  it('skips a replayed event for a blob already labelled without touching the object or calling Rekognition', async () => {
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(pendingRecord({ status: 'LABELLED' })));
 
     const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
-    expect(results).toEqual([{ outcome: 'skipped', reason: `blob is ${status}`, blobId: ID }]);
+    expect(results).toEqual([{ outcome: 'skipped', reason: 'blob is LABELLED', blobId: ID }]);
     expect(s3.calls()).toHaveLength(0);
+    expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
+    expect(publisher.published).toHaveLength(0);
+  });
+
+  it('deletes an object created again through the upload URL of a rejected blob, reading nothing and announcing nothing', async () => {
+    ddb.on(UpdateCommand, { ReturnValues: 'ALL_OLD' }).rejects(conditionFailed(pendingRecord({ status: 'REJECTED' })));
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'skipped', reason: 'blob is REJECTED', blobId: ID }]);
+    expect(s3.calls().map((call) => call.args[0].constructor.name)).toEqual(['DeleteObjectCommand']);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: BUCKET, Key: KEY }]);
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
     expect(publisher.published).toHaveLength(0);
   });
@@ -474,9 +483,10 @@ describe('processUploadEvent', () => {
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
   });
 
-  it('rejects an object over 15 MB without reading it or calling Rekognition', async () => {
+  it('rejects an object over 15 MB without reading it or calling Rekognition, and deletes it once the result is announced', async () => {
     tableHolding(pendingRecord());
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 15 * 1024 * 1024 + 1, ContentType: 'image/jpeg' });
+    // An upload URL signed without a length takes up to S3's 5 GiB.
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 5 * 1024 ** 3, ContentType: 'image/jpeg' });
 
     const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
 
@@ -484,6 +494,30 @@ describe('processUploadEvent', () => {
     expect(transitions()).toEqual([['REJECTED', 'ImageTooLarge']]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(rekognition.commandCalls(DetectLabelsCommand)).toHaveLength(0);
+    expect(publisher.published.map((record) => record.status)).toEqual(['REJECTED']);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: BUCKET, Key: KEY }]);
+  });
+
+  it('still ends a rejected blob announced when its object cannot be deleted (the lifecycle rule removes it later)', async () => {
+    tableHolding(pendingRecord());
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 15 * 1024 * 1024 + 1, ContentType: 'image/jpeg' });
+    s3.on(DeleteObjectCommand).rejects(new Error('S3 is unavailable'));
+
+    const results = await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(results).toEqual([{ outcome: 'finished', blobId: ID, status: 'REJECTED' }]);
+    expect(publisher.published.map((record) => record.status)).toEqual(['REJECTED']);
+  });
+
+  it('keeps the object of a labelled blob', async () => {
+    tableHolding(pendingRecord());
+    anImageOf(await fixture('rocket.jpg'));
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+
+    await processUploadEvent(s3Event(objectCreatedRecord(BUCKET, KEY)), FIRST, deps, silent);
+
+    expect(transitions()).toEqual([['LABELLED', undefined]]);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
   it('rejects an empty object', async () => {

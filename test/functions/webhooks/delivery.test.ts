@@ -99,6 +99,19 @@ describe('deliverCallback', () => {
     expect(ids).toEqual([`msg_${result.id}`, `msg_${result.id}`]);
   });
 
+  it('signs each attempt at its own time, never sending a retry with the stale timestamp of an earlier attempt', async () => {
+    // Standard Webhooks receivers refuse a webhook-timestamp more than 5 minutes from their clock (a replay).
+    receiver.script({ status: 503 }, { status: 503 }, { status: 503 }, { status: 200 });
+    store = new MemoryCallbackStore(finalBlob(receiver.url));
+    const startMs = clock.now().getTime();
+
+    await deliverCallback(store.record!, dependencies({ budgetMs: 60 * 60_000 }));
+
+    const sentAt = clock.sleeps.reduce<number[]>((times, sleep) => [...times, times.at(-1)! + sleep], [startMs]);
+    const stamps = receiver.received.map((request) => Number(request.headers['webhook-timestamp']));
+    expect(stamps).toEqual(sentAt.map((ms) => Math.floor(ms / 1000)));
+  });
+
   it('stops at once when the receiver answers 410 Gone', async () => {
     receiver.script({ status: 410 });
     store = new MemoryCallbackStore(finalBlob(receiver.url));

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pinnedTransport, vetCallbackTarget } from '../../../functions/webhooks/callback-target.ts';
@@ -137,6 +139,46 @@ describe('sendWebhook over the pinned transport', () => {
     const outcome = await sendWebhook(target, {}, body, { timeoutMs: 200, now: new Date() });
 
     expect(outcome).toEqual({ kind: 'retryable', reason: 'no answer within 200 ms' });
+  });
+
+  it('stops reading a receiver that answers with an endless body, closing the connection', async () => {
+    // Arrange: a receiver that answers 200, then streams up to 64 MiB unless the sender hangs up first.
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    const cap = 64 * 1024 * 1024;
+    let written = 0;
+    let hangUp: (early: boolean) => void = () => undefined;
+    const hungUp = new Promise<boolean>((resolve) => (hangUp = resolve));
+    const flood = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.socket?.once('close', () => hangUp(written < cap));
+      const pump = (): void => {
+        while (written < cap) {
+          written += chunk.length;
+          if (!response.write(chunk)) {
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve));
+    const { port } = flood.address() as AddressInfo;
+    const target = await vetCallbackTarget(`http://127.0.0.1:${port}/hooks/labels`, { allowHttpLoopback: true });
+
+    try {
+      // Act
+      const outcome = await sendWebhook(target, {}, body, { timeoutMs: 30_000, now: new Date() });
+
+      // Assert: delivered on its status; the sender hung up long before the receiver ran out of body.
+      expect(outcome).toEqual({ kind: 'delivered', status: 200 });
+      expect(await hungUp).toBe(true);
+      expect(written).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      flood.closeAllConnections();
+      flood.close();
+    }
   });
 
   it('reports a refused connection as retryable', async () => {

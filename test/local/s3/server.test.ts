@@ -237,6 +237,52 @@ describe('local S3', () => {
       expect(refused).toEqual({ status: 403, continued: false });
     });
 
+    /** A PUT whose headers are sent at once; the body only if the server has not answered by then. */
+    const rawPut = (url: URL, headers: Record<string, string | number>, body: (request: ReturnType<typeof httpRequest>) => void) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(url, { method: 'PUT', headers });
+        request.on('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.on('error', reject);
+        body(request);
+      });
+
+    it('refuses an upload without a Content-Length (a chunked body of any size) with 411 MissingContentLength, storing nothing', async () => {
+      // Arrange
+      const url = new URL(await presignPut('local/chunked'));
+
+      // Act
+      const response = await rawPut(url, { 'content-type': 'image/jpeg', 'transfer-encoding': 'chunked' }, (request) => {
+        request.write(JPEG.subarray(0, 1024));
+        request.end(JPEG.subarray(1024));
+      });
+
+      // Assert
+      expect(response.status).toBe(411);
+      expect(parseError(response.body)).toEqual({ code: 'MissingContentLength', message: 'You must provide the Content-Length HTTP header.' });
+      await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'local/chunked' }))).rejects.toMatchObject({ name: 'NotFound' });
+      expect(recorder.events).toEqual([]);
+    });
+
+    it('refuses an upload declaring more than 5 GiB with 400 EntityTooLarge before reading its body', async () => {
+      // Arrange
+      const url = new URL(await presignPut('local/huge'));
+      const proposed = 5 * 1024 ** 3 + 1;
+
+      // Act: the headers alone; the answer must come without a byte of the body.
+      const response = await rawPut(url, { 'content-type': 'image/jpeg', 'content-length': proposed }, (request) => request.flushHeaders());
+
+      // Assert
+      expect(response.status).toBe(400);
+      expect(parseError(response.body).code).toBe('EntityTooLarge');
+      expect(response.body).toContain(`<ProposedSize>${proposed}</ProposedSize><MaxSizeAllowed>5368709120</MaxSizeAllowed>`);
+      await expect(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'local/huge' }))).rejects.toMatchObject({ name: 'NotFound' });
+    });
+
     it('answers the CORS preflight of a browser upload and marks the upload response for the page', async () => {
       // Arrange
       const url = await presignPut('local/browser');

@@ -55,6 +55,19 @@ describe('the local SQS endpoint, called by the unmodified AWS SDK', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('refuses a request body over 1 MiB with 413 RequestEntityTooLarge, storing nothing', async () => {
+    const response = await fetch(sqs.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl: queueUrl, MessageBody: 'x'.repeat(1024 * 1024) }),
+    });
+
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('RequestEntityTooLarge');
+    const attributes = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('0');
+  });
+
   it('sends, receives with the receive count, hands back, and deletes a message (the SDK checks the MD5s)', async () => {
     await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"Records":[]}' }));
 

@@ -25,6 +25,17 @@ describe('raiseBadNextToken', () => {
   });
 
   it.each([
+    ['the local DynamoDB', 'DynamoDB:ValidationException'],
+    ['AppSync', 'DynamoDB:DynamoDbException'],
+  ])('reports a token of another owner\'s list (a starting key outside the query) as the client\'s ValidationError, as %s types it', (_where, type) => {
+    const outside = { type, message: 'The provided starting key is outside query boundaries based on provided conditions (Service: DynamoDb, Status Code: 400, Request ID: local)' };
+
+    expect(() => raiseBadNextToken(outside, 'eyJ2IjoxfQ==')).toThrow(
+      expect.objectContaining({ type: 'ValidationError', info: { field: 'nextToken' } }),
+    );
+  });
+
+  it.each([
     ['a failure whose message speaks of a token', { type: 'DynamoDB:UnrecognizedClientException', message: 'The security token included in the request is invalid.' }],
     ['throttling', { type: 'DynamoDB:ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput.' }],
     ['another illegal argument', { type: 'DynamoDB:UserIllegalArgumentException', message: 'One or more parameter values were invalid' }],

@@ -18,7 +18,7 @@ import type {
   SubscriptionResolution,
 } from '../../../local/appsync/runtime/types.ts';
 import { DEFAULT_UPLOAD_QUOTA_PER_DAY } from '../../../domain/blob.ts';
-import { apiEnvironment, type ApiSettings } from '../../../resolvers/lib/api-environment.ts';
+import { apiEnvironment, publisherEnvironment, type ApiSettings } from '../../../resolvers/lib/api-environment.ts';
 import { startLocalTable, type LocalTable } from './local-table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -52,6 +52,10 @@ export function iamIdentity(userArn: string): Identity {
     userArn,
   };
 }
+
+/** The processing function, as AppSync sees it: a session of its role, which the API's environment names. */
+export const PUBLISHER_ROLE = 'arn:aws:sts::123456789012:assumed-role/image-labels-test-process-upload';
+export const PUBLISHER = iamIdentity(`${PUBLISHER_ROLE}/image-labels-test-process-upload`);
 
 export const ALICE = userIdentity('a1a1a1a1-0000-4000-8000-000000000001');
 export const BOB = userIdentity('b2b2b2b2-0000-4000-8000-000000000002');
@@ -114,11 +118,14 @@ export const fakePresignImage: LambdaHandler = async (event) => {
 /** `settings`: the API's ctx.env; by default as the deployed stack sets it. */
 export async function startHarness(settings: Partial<Omit<ApiSettings, 'blobsTableName'>> = {}): Promise<Harness> {
   const table = await startLocalTable();
-  const environmentVariables = apiEnvironment({
-    blobsTableName: table.tableName,
-    uploadQuotaPerDay: settings.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
-    callbackAllowHttpLoopback: settings.callbackAllowHttpLoopback ?? false,
-  });
+  const environmentVariables = {
+    ...apiEnvironment({
+      blobsTableName: table.tableName,
+      uploadQuotaPerDay: settings.uploadQuotaPerDay ?? DEFAULT_UPLOAD_QUOTA_PER_DAY,
+      callbackAllowHttpLoopback: settings.callbackAllowHttpLoopback ?? false,
+    }),
+    ...publisherEnvironment([PUBLISHER_ROLE]),
+  };
   const clock = { now: T0 };
   const lambdaEvents: Record<string, unknown[]> = {
     'presign-upload': [],
