@@ -1,8 +1,10 @@
 import { INPUT_SIZE, loadCenterNet } from './centernet-model.ts';
 import { DRAWING_INPUT_SIZE, loadDrawingModel } from './drawing-model.ts';
 import { needsSecondLook, postprocess, SECOND_LOOK_FILL, type Pass } from './postprocess.ts';
-import { resizeRaster, toModelInput } from './preprocess.ts';
-import { pixelStats, sceneLabels, type SceneLabel, type SceneSignals } from './scene-labels.ts';
+import { letterboxView, resizeRaster, toModelInput } from './preprocess.ts';
+import {
+  drawingClassifierCanMatter, pixelStats, sceneLabels, type SceneLabel, type SceneSignals, type SignalsBeforeDrawing,
+} from './scene-labels.ts';
 import { loadTextModel, textInputSize } from './text-model.ts';
 import { toDetectLabelsResponse, type ResponseOptions, type ScoredDetection } from './to-response.ts';
 import type { DetectLabelsResponse } from './types.ts';
@@ -36,22 +38,25 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
   const textModel = withScenes ? await loadTextModel() : undefined;
 
   const analyse = async (bytes: Uint8Array, scenes = withScenes) => {
-    const input = await toModelInput(bytes, INPUT_SIZE, secondLook ? [1, SECOND_LOOK_FILL] : [1]);
-    const [main, zoomedOut] = input.views;
+    const input = await toModelInput(bytes, INPUT_SIZE);
+    const [main] = input.views;
     const passes: Pass[] = [{ rows: await model.run(main.pixels), letterbox: main.letterbox, flipped: false }];
     let objects = postprocess(passes);
-    const second = zoomedOut ? needsSecondLook(objects) : undefined;
-    if (zoomedOut && second) {
+    const second = secondLook ? needsSecondLook(objects) : undefined;
+    if (second) {
+      const zoomedOut = await letterboxView(input.raster, input.width, input.height, INPUT_SIZE, SECOND_LOOK_FILL);
       passes.push({ rows: await model.run(zoomedOut.pixels), letterbox: zoomedOut.letterbox, flipped: false });
       objects = postprocess(passes, 'max', second.trustFirst);
     }
     if (!scenes || !drawingModel || !textModel) return { objects, scenes: [], passes: passes.length, raster: input.raster };
     const size = textInputSize(input.raster.width, input.raster.height);
-    const [drawing, text] = await Promise.all([
-      resizeRaster(input.raster, DRAWING_INPUT_SIZE, DRAWING_INPUT_SIZE).then((pixels) => drawingModel.run(pixels)),
-      resizeRaster(input.raster, size.width, size.height).then((pixels) => textModel.run(pixels, size.width, size.height)),
-    ]);
-    const signals: SceneSignals = { drawing, textArea: text.area, textRegions: text.count, stats: pixelStats(input.raster) };
+    const text = await textModel.run(await resizeRaster(input.raster, size.width, size.height), size.width, size.height);
+    const before: SignalsBeforeDrawing = { textArea: text.area, textRegions: text.count, stats: pixelStats(input.raster) };
+    // The drawing classifier costs a third of a CenterNet pass: run only where its answer can count (not on photographs).
+    const drawing = drawingClassifierCanMatter(before)
+      ? await drawingModel.run(await resizeRaster(input.raster, DRAWING_INPUT_SIZE, DRAWING_INPUT_SIZE))
+      : 0;
+    const signals: SceneSignals = { drawing, ...before };
     return { objects, scenes: sceneLabels(signals, objects), signals, passes: passes.length, raster: input.raster };
   };
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
+import { foldBatchNorms, type KerasLayer } from './fold-batch-norm.ts';
 
 /**
  * nsfwjs's MobileNetV2 (224×224, classes Drawing, Hentai, Neutral, Porn, Sexy), shipped inside the
@@ -27,16 +28,34 @@ function modelFiles(): { topology: { modelTopology: object; weightsManifest: io.
   return { topology, weights };
 }
 
-export async function loadDrawingModel(): Promise<DrawingModel> {
+interface Topology { model_config: { class_name: string; config: { layers: KerasLayer[]; [key: string]: unknown } }; [key: string]: unknown }
+
+/** The model's topology and weights with its batch norms folded into the convolutions (fold-batch-norm.ts). */
+function foldedModel(modelTopology: Topology, specs: io.WeightsManifestEntry[], bytes: Buffer): io.ModelArtifacts {
+  const tensors = tf.io.decodeWeights(new Uint8Array(bytes).buffer, specs);
+  const weights = new Map(Object.entries(tensors).map(([name, t]) => [name, { shape: t.shape, values: t.dataSync() as Float32Array }]));
+  for (const t of Object.values(tensors)) t.dispose();
+  const folded = foldBatchNorms(modelTopology.model_config.config.layers, weights);
+  const entries = [...folded.weights];
+  const data = new Float32Array(entries.reduce((n, [, w]) => n + w.values.length, 0));
+  let offset = 0;
+  for (const [, w] of entries) { data.set(w.values, offset); offset += w.values.length; }
+  return {
+    modelTopology: { ...modelTopology, model_config: { ...modelTopology.model_config, config: { ...modelTopology.model_config.config, layers: folded.layers } } },
+    weightSpecs: entries.map(([name, w]) => ({ name, shape: w.shape, dtype: 'float32' as const })),
+    weightData: data.buffer,
+  };
+}
+
+/** `foldBatchNorms: false` loads the model as shipped (for comparing the two in benchmarks). */
+export async function loadDrawingModel(options: { foldBatchNorms?: boolean } = {}): Promise<DrawingModel> {
   const { topology, weights } = modelFiles();
   const bytes = Buffer.from(weights, 'base64');
-  const model: LayersModel = await loadLayersModel({
-    load: async () => ({
-      modelTopology: topology.modelTopology,
-      weightSpecs: topology.weightsManifest.flatMap((group) => group.weights),
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    }),
-  });
+  const specs = topology.weightsManifest.flatMap((group) => group.weights);
+  const artifacts: io.ModelArtifacts = options.foldBatchNorms === false
+    ? { modelTopology: topology.modelTopology, weightSpecs: specs, weightData: new Uint8Array(bytes).buffer }
+    : foldedModel(topology.modelTopology as Topology, specs, bytes);
+  const model: LayersModel = await loadLayersModel({ load: async () => artifacts });
   const drawing: DrawingModel = {
     async run(pixels) {
       // Outside tf.tidy, tensors disposed by hand (tidy is slow on the WASM backend).

@@ -52,26 +52,34 @@ export async function toModelInput(bytes: Uint8Array, size: number, fills: reado
       .resize(fitted.width, fitted.height, { fit: 'fill' })
       .raw()
       .toBuffer();
-    const views = await Promise.all(fills.map(async (fill) => {
-      const letterbox = letterboxFor(width, height, size, fill);
-      const pixels = await sharp(rgb, { raw: { width: fitted.width, height: fitted.height, channels: 3 } })
-        .resize(letterbox.width, letterbox.height, { fit: 'fill' })
-        .extend({
-          top: letterbox.top,
-          bottom: size - letterbox.height - letterbox.top,
-          left: letterbox.left,
-          right: size - letterbox.width - letterbox.left,
-          background: BLACK,
-        })
-        .raw()
-        .toBuffer();
-      if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
-      return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox };
-    }));
-    return { views, width, height, raster: { pixels: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length), width: fitted.width, height: fitted.height } };
+    const raster = { pixels: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length), width: fitted.width, height: fitted.height };
+    const views = await Promise.all(fills.map((fill) => letterboxView(raster, width, height, size, fill)));
+    return { views, width, height, raster };
   } catch (error) {
     throw invalidFormat(error);
   }
+}
+
+/**
+ * One letterboxed square from the decoded raster, for an image of `imageWidth` × `imageHeight` (after EXIF
+ * orientation). Kept apart from decoding so a view that may not be needed (the zoomed-out second look) is made only
+ * when it is.
+ */
+export async function letterboxView(raster: Raster, imageWidth: number, imageHeight: number, size: number, fill = 1): Promise<ModelView> {
+  const letterbox = letterboxFor(imageWidth, imageHeight, size, fill);
+  const pixels = await sharp(raster.pixels, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+    .resize(letterbox.width, letterbox.height, { fit: 'fill' })
+    .extend({
+      top: letterbox.top,
+      bottom: size - letterbox.height - letterbox.top,
+      left: letterbox.left,
+      right: size - letterbox.width - letterbox.left,
+      background: BLACK,
+    })
+    .raw()
+    .toBuffer();
+  if (pixels.length !== size * size * 3) throw new Error(`unexpected decoded size ${pixels.length}`);
+  return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), letterbox };
 }
 
 function invalidFormat(cause: unknown): RekognitionError {

@@ -27,7 +27,7 @@ export interface PixelStats {
 }
 
 export interface SceneSignals {
-  /** Probability that the image is a drawing, painting or cartoon (drawing-model.ts), 0..1. */
+  /** Probability that the image is a drawing, painting or cartoon (drawing-model.ts), 0..1; 0 when it could not count and was not run. */
   drawing: number;
   /** Share of the image covered by text regions, and how many there are (text-model.ts). */
   textArea: number;
@@ -79,6 +79,37 @@ const WILD = new Set(['elephant', 'bear', 'zebra', 'giraffe', 'bird']);
 const grade = (value: number, at: number, full: number): number =>
   value < at ? 0 : Math.min(95, 55 + (40 * (value - at)) / Math.max(1e-6, full - at));
 
+/** Everything but the drawing classifier's answer: what decides whether that answer can count at all. */
+export type SignalsBeforeDrawing = Omit<SceneSignals, 'drawing'>;
+
+// The drawing classifier's probability, weighted by flatness, counts from this value on.
+const DRAWING_AT = 0.3;
+
+function textScores({ textArea, textRegions, stats }: SignalsBeforeDrawing): { text: number; document: number } {
+  const text = textRegions >= 3 ? grade(textArea, 0.02, 0.1) : 0;
+  // A document is mostly text on a light page.
+  const document = text > 0 && stats.brightness >= 0.6 ? grade(textArea, 0.06, 0.2) : 0;
+  return { text, document };
+}
+
+/**
+ * How much the drawing classifier's answer counts. A drawing is flat fills and the classifier's word for it; a page of
+ * text is flat too, but it is a document; a plain fill is flat too, but there is nothing drawn on it (a drawing has
+ * lines). Flatness starts counting at 0.3: greyscale photographs reach 0.25 with their few levels.
+ */
+function drawingWeight(signals: SignalsBeforeDrawing): number {
+  if (textScores(signals).document > 0 || signals.stats.edges < 0.01) return 0;
+  return Math.min(1, Math.max(0, (signals.stats.flat - 0.3) / 0.3));
+}
+
+/**
+ * Whether the drawing classifier can change the labels: its probability (at most 1) times the weight must be able to
+ * reach DRAWING_AT. On photographs it cannot, so the model, the dearest after CenterNet, need not run.
+ */
+export function drawingClassifierCanMatter(signals: SignalsBeforeDrawing): boolean {
+  return drawingWeight(signals) >= DRAWING_AT;
+}
+
 export function sceneLabels(signals: SceneSignals, objects: readonly ScoredDetection[]): SceneLabel[] {
   const { stats } = signals;
   const seen = new Set(objects.filter((d) => d.confidence >= 55).map((d) => COCO_CLASSES[d.classIndex]?.coco ?? ''));
@@ -86,17 +117,10 @@ export function sceneLabels(signals: SceneSignals, objects: readonly ScoredDetec
   const labels: SceneLabel[] = [];
   const add = (name: string, confidence: number) => { if (confidence > 0) labels.push({ name, confidence: Number(confidence.toFixed(3)) }); };
 
-  const text = signals.textRegions >= 3 ? grade(signals.textArea, 0.02, 0.1) : 0;
-  // A document is mostly text on a light page.
-  const document = text > 0 && stats.brightness >= 0.6 ? grade(signals.textArea, 0.06, 0.2) : 0;
+  const { text, document } = textScores(signals);
   add('Text', text);
   add('Document', document);
-
-  // A drawing is flat fills and the classifier's word for it; a page of text is flat too, but it is a
-  // document. Flatness starts counting at 0.3: greyscale photographs reach 0.25 with their few levels.
-  const flatness = Math.min(1, Math.max(0, (stats.flat - 0.3) / 0.3));
-  // A plain fill is flat too, but there is nothing drawn on it: a drawing has lines.
-  const drawing = document > 0 || stats.edges < 0.01 ? 0 : grade(signals.drawing * flatness, 0.3, 0.8);
+  const drawing = grade(signals.drawing * drawingWeight(signals), DRAWING_AT, 0.8);
   add('Drawing', drawing);
   add('Art', drawing);
 

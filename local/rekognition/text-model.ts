@@ -66,7 +66,7 @@ export async function loadTextModel(modelPath = textModelPath()): Promise<TextMo
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const [inputName] = session.inputNames;
   const [outputName] = session.outputNames;
-  return {
+  const model: TextModel = {
     async run(pixels, width, height) {
       const plane = width * height;
       const input = new Float32Array(3 * plane);
@@ -78,4 +78,7 @@ export async function loadTextModel(modelPath = textModelPath()): Promise<TextMo
     },
     dispose: () => session.release(),
   };
+  // The first run sets up onnxruntime's buffers: pay it at load, as CenterNet and the drawing model do.
+  await model.run(new Uint8Array(32 * 32 * 3), 32, 32);
+  return model;
 }

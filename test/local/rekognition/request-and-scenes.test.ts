@@ -4,7 +4,7 @@ import { CSS_COLOURS, simplify, SIMPLIFIED_COLOURS } from '../../../local/rekogn
 import { imageProperties, type Raster } from '../../../local/rekognition/image-properties.ts';
 import { postprocess } from '../../../local/rekognition/postprocess.ts';
 import { passesFilters, resolveOptions } from '../../../local/rekognition/request-options.ts';
-import { pixelStats, sceneLabels, type SceneSignals } from '../../../local/rekognition/scene-labels.ts';
+import { drawingClassifierCanMatter, pixelStats, sceneLabels, type SceneSignals } from '../../../local/rekognition/scene-labels.ts';
 import { commonAncestor, COCO_CLASSES } from '../../../local/rekognition/taxonomy.ts';
 import { textRegions } from '../../../local/rekognition/text-model.ts';
 import { toDetectLabelsResponse, type ScoredDetection } from '../../../local/rekognition/to-response.ts';
@@ -158,6 +158,27 @@ describe('scene labels', () => {
 
   it('calls flat fills with outlines that the classifier takes for a drawing Art and Drawing, and not Sky', () => {
     expect(names(signals({ drawing: 0.9, stats: stats({ flat: 0.7, skyTop: 0.8 }) }))).toEqual(['Art', 'Drawing']);
+  });
+
+  it('skips the drawing classifier only where no answer from it could change the labels', () => {
+    let skipped = 0;
+    for (const flat of [0, 0.2, 0.3, 0.35, 0.39, 0.4, 0.5, 0.7, 1]) {
+      for (const edges of [0, 0.009, 0.01, 0.05]) {
+        for (const [textArea, textRegions, brightness] of [[0, 0, 0.5], [0.2, 12, 0.8], [0.2, 12, 0.3], [0.05, 4, 0.9]]) {
+          const before = { textArea, textRegions, stats: stats({ flat, edges, brightness, skyTop: 0.8 }) };
+          if (drawingClassifierCanMatter(before)) continue;
+          skipped++;
+          expect(sceneLabels({ drawing: 1, ...before }, [])).toEqual(sceneLabels({ drawing: 0, ...before }, []));
+        }
+      }
+    }
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  it('runs the drawing classifier on flat, outlined images that are not documents, and not on photographs', () => {
+    expect(drawingClassifierCanMatter({ textArea: 0, textRegions: 0, stats: stats({ flat: 0.7 }) })).toBe(true);
+    expect(drawingClassifierCanMatter({ textArea: 0, textRegions: 0, stats: stats({ flat: 0.05 }) })).toBe(false);
+    expect(drawingClassifierCanMatter({ textArea: 0.2, textRegions: 12, stats: stats({ flat: 0.7, brightness: 0.8 }) })).toBe(false);
   });
 
   it('calls a photograph with a bed and a couch Indoors', () => {
