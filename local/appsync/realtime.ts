@@ -8,7 +8,8 @@
 // A user pool token (raw JWT in `Authorization`) that expires while a subscription is registered ends that
 // subscription with an `error` (UnauthorizedException "Token has expired."); the connection stays open.
 // Limits: a message larger than maxRealtimeMessageBytes closes the connection (1009, before it is buffered);
-// at most maxSubscriptionsPerConnection subscriptions per connection.
+// at most maxSubscriptionsPerConnection subscriptions per connection; a `data` payload over the same size is dropped,
+// as AppSync drops it (local/appsync/subscriptions.ts), with a warning in the log.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

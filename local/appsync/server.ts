@@ -104,7 +104,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     resolverCountLimit: limits.resolverCountLimit,
     queryDepthLimit: limits.queryDepthLimit,
   });
-  const registry = new SubscriptionRegistry(appSchema, matchesSubscriptionFilter, logger);
+  const registry = new SubscriptionRegistry(appSchema, matchesSubscriptionFilter, logger, limits.maxRealtimeMessageBytes);
   const documents = new DocumentCache({
     schema: appSchema.schema,
     extraRules: limits.introspectionConfig === 'DISABLED' ? [{ rule: introspectionDisabledRule, type: 'FieldUndefined' }] : [],

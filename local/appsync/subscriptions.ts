@@ -58,6 +58,8 @@ export class SubscriptionRegistry {
     private readonly appSchema: AppSyncSchema,
     private readonly matchesFilter: FilterMatcher,
     private readonly logger: AppSyncLogger,
+    /** AppSync drops, without telling anyone, a subscription message whose payload is larger than this (240 KB). */
+    private readonly maxMessageBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   private static key(connectionId: string, id: string): string {
@@ -99,19 +101,30 @@ export class SubscriptionRegistry {
    */
   async publish(mutationField: string, payload: Record<string, unknown>): Promise<number> {
     let delivered = 0;
-    const rendered = new Map<string, Promise<GraphQLResponseBody>>();
+    const rendered = new Map<string, Promise<{ body: GraphQLResponseBody; bytes: number }>>();
     for (const fieldName of this.appSchema.subscriptionsByMutation.get(mutationField) ?? []) {
       for (const subscriber of [...(this.byField.get(fieldName)?.values() ?? [])]) {
         if (!argumentsMatch(subscriber.arguments, payload)) continue;
         if (subscriber.filter && !this.matchesFilter(subscriber.filter, payload)) continue;
         try {
           const key = this.renderKeys.get(subscriber) ?? this.renderKeyOf(subscriber);
-          let body = rendered.get(key);
-          if (!body) {
-            body = this.render(subscriber, payload);
-            rendered.set(key, body);
+          let rendering = rendered.get(key);
+          if (!rendering) {
+            rendering = this.render(subscriber, payload).then((body) => ({ body, bytes: Buffer.byteLength(JSON.stringify(body)) }));
+            rendered.set(key, rendering);
           }
-          subscriber.send({ type: 'data', id: subscriber.id, payload: await body });
+          const { body, bytes } = await rendering;
+          if (bytes > this.maxMessageBytes) {
+            // The cloud's behaviour, so that a result too large for a subscriber shows up here before it is deployed.
+            this.logger.warn('subscription message larger than AppSync delivers: dropped', {
+              subscriptionId: subscriber.id,
+              field: fieldName,
+              bytes,
+              limit: this.maxMessageBytes,
+            });
+            continue;
+          }
+          subscriber.send({ type: 'data', id: subscriber.id, payload: body });
           delivered += 1;
         } catch (error) {
           this.logger.error('subscription delivery failed', {

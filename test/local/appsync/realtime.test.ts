@@ -204,6 +204,29 @@ describe('local AppSync realtime endpoint', () => {
     expect(deliveredToX).toBe(1);
   });
 
+  it('drops a result larger than the 240 KB AppSync delivers to a subscriber, as AppSync does, and delivers the next one', async () => {
+    const client = await connectWithSubprotocol();
+    await init(client);
+    await subscribe(client, 'too-large', 'blob-large');
+    const label = (i: number) => ({ name: `${'x'.repeat(250)}-${i}`, confidence: 50 });
+
+    const dropped = await t.server.publish('publishBlobResult', {
+      id: 'blob-large',
+      status: 'LABELLED',
+      labels: Array.from({ length: 1000 }, (_, i) => label(i)),
+    });
+    const delivered = await t.server.publish('publishBlobResult', { id: 'blob-large', status: 'LABELLED', labels: [label(0)] });
+
+    expect(dropped).toBe(0);
+    expect(delivered).toBe(1);
+    const message = await client.next((m) => m.id === 'too-large' && m.type === 'data');
+    expect(message).toEqual({
+      type: 'data',
+      id: 'too-large',
+      payload: { data: { labelsReady: { id: 'blob-large', status: 'LABELLED', labels: [label(0)] } } },
+    });
+  });
+
   it('sends null for fields the mutation did not select', async () => {
     const client = await connectWithSubprotocol();
     await init(client);
