@@ -26,7 +26,7 @@ const handleRequest = /** @type {(req: unknown, res: unknown) => void} */ (serve
 
 /** @type {import('node:worker_threads').MessagePort} */
 const requests = workerData.requests;
-/** @type {Array<{ id: number, status: number, requestId: string, body: string }>} */
+/** @type {Array<{ id: number, status: number, requestId: string, crc32: string, body: string }>} */
 let answers = [];
 function sendAnswers() {
   const batch = answers;
@@ -51,15 +51,18 @@ function handle(/** @type {{ id: number, target: string, body: string }} */ mess
     },
   });
   let requestId = '';
+  let crc32 = '';
   const res = {
     statusCode: 200,
     contentType: '',
     setHeader(/** @type {string} */ name, /** @type {unknown} */ value) {
-      if (name.toLowerCase() === 'x-amzn-requestid') requestId = String(value);
+      const lower = name.toLowerCase();
+      if (lower === 'x-amzn-requestid') requestId = String(value);
+      if (lower === 'x-amz-crc32') crc32 = String(value);
     },
     end(/** @type {string | undefined} */ body) {
       if (answers.length === 0) setImmediate(sendAnswers);
-      answers.push({ id: message.id, status: res.statusCode, requestId, body: body ?? '' });
+      answers.push({ id: message.id, status: res.statusCode, requestId, crc32, body: body ?? '' });
     },
   };
   handleRequest(req, res);

@@ -16,6 +16,8 @@ export interface DynaliteOptions {
 export interface DynaliteAnswer {
   status: number;
   requestId: string;
+  /** The x-amz-crc32 header dynalite sets (its body's CRC32), empty when it set none. */
+  crc32: string;
   body: string;
 }
 
@@ -42,7 +44,7 @@ export function startDynaliteThread(options: DynaliteOptions, port: number, host
     for (const answer of answers) {
       const waiting = pending.get(answer.id);
       pending.delete(answer.id);
-      waiting?.resolve({ status: answer.status, requestId: answer.requestId, body: answer.body });
+      waiting?.resolve({ status: answer.status, requestId: answer.requestId, crc32: answer.crc32, body: answer.body });
     }
   });
   // Only the pending requests keep the port referenced: an idle channel must not hold the process open.

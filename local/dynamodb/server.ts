@@ -1,8 +1,8 @@
 // Local DynamoDB: dynalite (DynamoDB's JSON protocol on LevelDB) in a worker thread of this process (its decoding
 // and LevelDB work stay off the GraphQL event loop), persisted on disk, with the blobs table created at start and a
-// TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and no permission: it listens
-// on a loopback port of its own, and clients reach it through a front that does both (local/iam/aws-json-front.ts),
-// answering as DynamoDB answers. The local cloud's own services (the AppSync data sources) reach it as AWS's own
+// TTL sweeper standing in for DynamoDB's Time to Live. dynalite checks no signature and no permission: clients reach
+// it through a front that does both (local/iam/aws-json-front.ts), answering as DynamoDB answers, which hands each
+// request to dynalite's thread over its MessagePort. The local cloud's own services (the AppSync data sources) reach it as AWS's own
 // services do, without HTTP: a direct client checks the same IAM rule for their principal and hands the request
 // to dynalite's thread (local/dynamodb/direct-client.ts).
 import { mkdir } from 'node:fs/promises';
@@ -79,7 +79,6 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
   const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, 0, '127.0.0.1');
-  const internalPort = server.port;
   const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
   const authorize = dynamoDbRule(access, options.region, options.accountId);
   let front;
@@ -89,7 +88,13 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
       port: options.port,
       region: options.region,
       service: 'dynamodb',
-      upstream: `http://127.0.0.1:${internalPort}`,
+      // dynalite's own request handler over its thread's MessagePort: the same answers, one loopback HTTP leg less.
+      upstream: async (target, body) => {
+        const answer = await server.request(target, body);
+        const headers: Record<string, string> = { 'x-amzn-requestid': answer.requestId };
+        if (answer.crc32 !== '') headers['x-amz-crc32'] = answer.crc32;
+        return { status: answer.status, headers, body: answer.body };
+      },
       contentType: 'application/x-amz-json-1.0',
       access,
       authorize,

@@ -32,14 +32,27 @@ export interface AwsJsonFrontOptions {
   region: string;
   /** The signing name of the service: `dynamodb`, `rekognition`. */
   service: string;
-  /** The service behind the front: http://127.0.0.1:<port>. */
-  upstream: string;
+  /**
+   * The service behind the front: http://127.0.0.1:<port>, or a function that answers a request without a socket
+   * (dynalite's thread over its MessagePort: one loopback HTTP leg less for every request).
+   */
+  upstream: string | AwsJsonUpstream;
   /** `application/x-amz-json-1.0` or `-1.1`, as the service answers. */
   contentType: string;
   access: AccessControl;
   /** Null lets the request through; a refusal is answered as the service's error. */
   authorize(request: SignedRequest): Refusal | null;
   logger: Logger;
+}
+
+/** A service reached without HTTP: given the operation (X-Amz-Target) and the JSON body, it answers as over HTTP. */
+export type AwsJsonUpstream = (target: string, body: string) => Promise<UpstreamAnswer>;
+
+export interface UpstreamAnswer {
+  status: number;
+  /** Response headers the service sets (its request id, its checksum). */
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface AwsJsonFront {
@@ -62,7 +75,7 @@ const SIGNATURE_REFUSALS: Record<SigV4Failure, { type: string; status: number }>
 
 export async function startAwsJsonFront(options: AwsJsonFrontOptions): Promise<AwsJsonFront> {
   const { logger } = options;
-  const upstream = new URL(options.upstream);
+  const upstream = options.upstream;
 
   function refuse(res: ServerResponse, refusal: Refusal): void {
     const type = refusal.type.includes('#') ? refusal.type : `com.amazon.coral.service#${refusal.type}`;
@@ -76,9 +89,27 @@ export async function startAwsJsonFront(options: AwsJsonFrontOptions): Promise<A
     res.end(payload);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, target: string): void {
+    if (typeof upstream === 'function') {
+      upstream(target, body.toString('utf8')).then(
+        (answer) => {
+          res.writeHead(answer.status, {
+            ...answer.headers,
+            'content-type': options.contentType,
+            'content-length': Buffer.byteLength(answer.body),
+          });
+          res.end(answer.body);
+        },
+        (error: unknown) => {
+          logger.error('the service behind the front failed', { error });
+          refuse(res, { status: 500, type: 'InternalServerError', message: 'Internal server error' });
+        },
+      );
+      return;
+    }
+    const url = new URL(upstream);
     const outgoing = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      { host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -116,7 +147,7 @@ export async function startAwsJsonFront(options: AwsJsonFrontOptions): Promise<A
       refuse(res, refusal);
       return;
     }
-    forward(req, res, body);
+    forward(req, res, body, target);
   }
 
   const server = createServer((req, res) => {

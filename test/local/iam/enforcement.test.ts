@@ -99,6 +99,17 @@ describe('the local DynamoDB, behind its front', () => {
     expect(refused).toMatchObject({ name: 'AccessDeniedException', message: denial('dynamodb:Query', `${arn.table}/index/byOwner`) });
   });
 
+  it('passes DynamoDB\'s own errors through unchanged: a failed condition is ConditionalCheckFailedException, its request id kept', async () => {
+    const client = new DynamoDBClient({ ...asAdmin, endpoint: dynamodb.endpoint });
+
+    const failed = await client
+      .send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'b1' } }, ConditionExpression: 'attribute_not_exists(id)' }))
+      .catch((error: Error & { $metadata?: { requestId?: string; httpStatusCode?: number } }) => error);
+
+    expect(failed).toMatchObject({ name: 'ConditionalCheckFailedException', message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+    expect((failed as { $metadata: { requestId?: string } }).$metadata.requestId).toMatch(/^[0-9A-Z]{52}$/);
+  });
+
   it('refuses a key it does not know as DynamoDB does', async () => {
     const client = new DynamoDBClient({ ...asReader, endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' } });
 
@@ -201,6 +212,24 @@ describe('the local Rekognition, behind its front', () => {
     const refused = await client.send(new DetectLabelsCommand({ Image: { S3Object: { Bucket: BUCKET, Name: 'other/o1' } } })).catch((error: Error) => error);
 
     expect(refused).toMatchObject({ name: 'InvalidS3ObjectException' });
+  });
+
+  it('answers InternalServerError when a service reached without HTTP fails, and keeps serving', async () => {
+    let calls = 0;
+    const flaky = await startAwsJsonFront({
+      host: '127.0.0.1', port: 0, region: LOCAL_REGION, service: 'rekognition', contentType: 'application/x-amz-json-1.1',
+      upstream: (target) => (calls++ === 0 ? Promise.reject(new Error('thread gone')) : Promise.resolve({ status: 200, headers: { 'x-amzn-requestid': 'r1' }, body: `{"Labels":[],"LabelModelVersion":"${target}"}` })),
+      access, authorize: rekognitionRule(access), logger: silentLogger,
+    });
+    const client = new RekognitionClient({ ...asReader, endpoint: flaky.endpoint });
+    const detect = () => client.send(new DetectLabelsCommand({ Image: { Bytes: new Uint8Array([1]) } }));
+
+    const failed = await detect().catch((error: Error) => error);
+    const answered = await detect();
+    await flaky.close();
+
+    expect(failed).toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    expect(answered).toMatchObject({ Labels: [], LabelModelVersion: 'RekognitionService.DetectLabels' });
   });
 
   it('answers AccessDeniedException to a caller without rekognition:DetectLabels', async () => {
