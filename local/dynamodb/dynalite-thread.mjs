@@ -10,10 +10,15 @@ const port = parentPort;
 if (!port) throw new Error('dynalite-thread.mjs runs in a worker thread');
 const server = dynalite(workerData.options);
 server.once('error', (/** @type {NodeJS.ErrnoException} */ error) => port.postMessage({ type: 'error', message: error.message, code: error.code }));
-server.listen(workerData.port, workerData.host, () => {
-  const address = server.address();
-  port.postMessage({ type: 'listening', port: typeof address === 'object' && address ? address.port : workerData.port });
-});
+// No port (null): reachable over the MessagePort only, so nothing on the machine can skip the front's signature check.
+if (workerData.port === null) {
+  port.postMessage({ type: 'listening', port: null });
+} else {
+  server.listen(workerData.port, workerData.host, () => {
+    const address = server.address();
+    port.postMessage({ type: 'listening', port: typeof address === 'object' && address ? address.port : workerData.port });
+  });
+}
 port.on('message', (message) => {
   if (message.type !== 'close') return;
   server.close(() => port.postMessage({ type: 'closed' }));

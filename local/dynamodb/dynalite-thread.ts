@@ -1,7 +1,7 @@
 // dynalite in a worker thread of its own: decoding, validating and answering DynamoDB requests (and LevelDB's
-// bindings) take a core of their own instead of the event loop that serves GraphQL. Clients reach it over HTTP (through
-// the SigV4/IAM front); the local cloud's own services may also post a request to it over a MessagePort, which skips
-// the sockets, HTTP and signing but runs the same dynalite request handler.
+// bindings) take a core of their own instead of the event loop that serves GraphQL. Requests come over a MessagePort
+// (from the SigV4/IAM front, and from the local cloud's own services) and run through dynalite's own request handler;
+// the local cloud gives it no port, so nothing skips the front. Tests of the resolvers give it one, for a plain SDK client.
 import { MessageChannel, Worker } from 'node:worker_threads';
 
 export interface DynaliteOptions {
@@ -22,16 +22,20 @@ export interface DynaliteAnswer {
 }
 
 export interface DynaliteThread {
-  port: number;
+  /** Its loopback HTTP port; null when it was started without one (MessagePort only). */
+  port: number | null;
   /** Runs one request (`target`: the X-Amz-Target, `DynamoDB_20120810.GetItem`; `body`: its JSON) without HTTP. */
   request(target: string, body: string): Promise<DynaliteAnswer>;
   close(): Promise<void>;
 }
 
-type ThreadMessage = { type: 'listening'; port: number } | { type: 'error'; message: string; code?: string } | { type: 'closed' };
+type ThreadMessage = { type: 'listening'; port: number | null } | { type: 'error'; message: string; code?: string } | { type: 'closed' };
 
-/** Starts dynalite in a worker thread listening on host:port (0 = a free port); rejects as `listen` would. */
-export function startDynaliteThread(options: DynaliteOptions, port: number, host: string): Promise<DynaliteThread> {
+/**
+ * Starts dynalite in a worker thread listening on host:port (0 = a free port; null = no port at all, requests over
+ * the MessagePort only); rejects as `listen` would.
+ */
+export function startDynaliteThread(options: DynaliteOptions, port: number | null, host: string): Promise<DynaliteThread> {
   const channel = new MessageChannel();
   const worker = new Worker(new URL('./dynalite-thread.mjs', import.meta.url), {
     workerData: { options, host, port, requests: channel.port2 },

@@ -78,7 +78,8 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<LocalDyna
   await checkDatabaseOpens(path);
 
   // dynalite keeps a fresh table CREATING for createTableMs; DynamoDB takes seconds, nobody needs to wait here.
-  const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, 0, '127.0.0.1');
+  // No port of its own: the front below is the only way in, as for the other local services.
+  const server = await startDynaliteThread({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, null, '127.0.0.1');
   const access = options.access ?? accessControl({ accountId: options.accountId, administrator: options.credentials });
   const authorize = dynamoDbRule(access, options.region, options.accountId);
   let front;

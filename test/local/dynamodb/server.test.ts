@@ -5,6 +5,7 @@ import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, Q
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BLOBS_BY_OWNER_INDEX } from '../../../domain/blob.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localCredentials } from '../../../local/config.ts';
+import { startDynaliteThread } from '../../../local/dynamodb/dynalite-thread.ts';
 import { startDynamoDb, type LocalDynamoDb } from '../../../local/dynamodb/server.ts';
 import { silentLogger } from '../../../local/log.ts';
 
@@ -152,5 +153,21 @@ describe('local DynamoDB', () => {
       // Assert
       expect(deleted).toBe(8);
     });
+  });
+});
+
+describe("dynalite's thread", () => {
+  it('takes no port when given none, so that only the front reaches it, and still answers over its MessagePort', async () => {
+    const thread = await startDynaliteThread({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }, null, '127.0.0.1');
+    try {
+      const answer = await thread.request('DynamoDB_20120810.ListTables', '{}');
+
+      expect(thread.port).toBeNull();
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ TableNames: [] });
+      expect(answer.crc32).toMatch(/^\d+$/);
+    } finally {
+      await thread.close();
+    }
   });
 });
