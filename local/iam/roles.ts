@@ -36,11 +36,14 @@ export function localResourceArns(local: LocalResources): Record<ResourceName, s
   };
 }
 
-/** A function's key pair: a readable access key id, a secret only the seed's holder can derive. */
-export function functionCredentials(name: string, seed: string): KeyPair {
+/**
+ * The key pair of a service's principal (a function's role for Lambda, a data source's role for AppSync): a readable
+ * access key id, a secret only the seed's holder can derive.
+ */
+function serviceCredentials(service: 'lambda' | 'appsync', name: string, seed: string): KeyPair {
   return {
-    accessKeyId: `LOCALLAMBDA${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`,
-    secretAccessKey: createHmac('sha256', seed).update(`lambda:${name}`).digest('base64url'),
+    accessKeyId: `LOCAL${service.toUpperCase()}${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`,
+    secretAccessKey: createHmac('sha256', seed).update(`${service}:${name}`).digest('base64url'),
   };
 }
 
@@ -56,19 +59,11 @@ export function functionRoles(
       return [name, {
         // Lambda's credentials are a session of the function's role, named after the function.
         arn: `arn:aws:sts::${options.accountId}:assumed-role/${roleName}/${roleName}`,
-        credentials: functionCredentials(name, options.keySeed),
+        credentials: serviceCredentials('lambda', name, options.keySeed),
         statements: spec.permissions.map((permission) => ({ actions: permission.actions, resources: [arns[permission.resource]] })),
       }];
     }),
   );
-}
-
-/** A data source's key pair, as functionCredentials makes a function's. */
-export function dataSourceCredentials(name: string, seed: string): KeyPair {
-  return {
-    accessKeyId: `LOCALAPPSYNC${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`,
-    secretAccessKey: createHmac('sha256', seed).update(`appsync:${name}`).digest('base64url'),
-  };
 }
 
 /** The service role of each DynamoDB data source, allowed what its manifest entry declares; AppSync assumes it for every call. */
@@ -84,7 +79,7 @@ export function dataSourceRoles(
       const role: Role = {
         // AppSync's session of a data source's role.
         arn: `arn:aws:sts::${options.accountId}:assumed-role/${roleName}/APPSYNC_ASSUME_ROLE`,
-        credentials: dataSourceCredentials(name, options.keySeed),
+        credentials: serviceCredentials('appsync', name, options.keySeed),
         statements: spec.permissions.map((permission) => ({ actions: permission.actions, resources: [arns[permission.resource]] })),
       };
       return [[name, role] as const];
