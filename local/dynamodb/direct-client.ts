@@ -5,9 +5,8 @@
 // JSON, or an error with DynamoDB's name, message, status and request id.
 import { randomUUID } from 'node:crypto';
 import type { Refusal, SignedRequest } from '../iam/aws-json-front.ts';
+import { DYNAMODB_TARGET_PREFIX } from '../iam/dynamodb-rules.ts';
 import type { DynaliteThread } from './dynalite-thread.ts';
-
-const TARGET_PREFIX = 'DynamoDB_20120810.';
 
 export type DynamoDbOutput = Record<string, unknown>;
 
@@ -41,7 +40,7 @@ export interface DirectClientOptions {
 export function directDynamoDbClient(options: DirectClientOptions): DynamoDbRequests {
   return {
     async send(operation, input) {
-      const target = `${TARGET_PREFIX}${operation}`;
+      const target = `${DYNAMODB_TARGET_PREFIX}${operation}`;
       const refusal = options.authorize({ accessKeyId: options.accessKeyId, target, body: input });
       if (refusal) throw new DynamoDbServiceError(refusal.type, refusal.message, refusal.status, randomUUID(), { message: refusal.message });
       const answer = await options.thread.request(target, JSON.stringify(input));

@@ -4,7 +4,8 @@
 import type { AccessControl } from './access.ts';
 import type { Refusal, SignedRequest } from './aws-json-front.ts';
 
-const TARGET_PREFIX = 'DynamoDB_20120810.';
+/** The X-Amz-Target of a DynamoDB operation: this prefix, then the operation's name. */
+export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810.';
 
 export interface DynamoDbAccess {
   action: string;
@@ -20,7 +21,7 @@ const TRANSACT_WRITE_ACTIONS: Record<string, string> = {
 
 /** The action-resource pairs a request needs, every one of them allowed. */
 export function dynamoDbAccess(target: string, body: Record<string, unknown>, tableArn: (table: string) => string): DynamoDbAccess[] {
-  const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+  const operation = target.startsWith(DYNAMODB_TARGET_PREFIX) ? target.slice(DYNAMODB_TARGET_PREFIX.length) : target;
   const action = `dynamodb:${operation}`;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const tableNames = (items: unknown) => Object.keys(typeof items === 'object' && items !== null ? items : {});

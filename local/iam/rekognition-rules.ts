@@ -3,8 +3,7 @@
 // permissions, and answers InvalidS3ObjectException when it cannot.
 import type { AccessControl } from './access.ts';
 import type { Refusal, SignedRequest } from './aws-json-front.ts';
-
-const TARGET_PREFIX = 'RekognitionService.';
+import { TARGET_PREFIX } from '../rekognition/aws-json.ts';
 
 /** The S3 object an operation reads its image from, as an ARN; undefined for bytes sent inline. */
 export function imageObjectArn(body: Record<string, unknown>): string | undefined {
