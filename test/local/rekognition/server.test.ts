@@ -9,6 +9,16 @@ import { tokenBucket } from '../../../local/rekognition/rate-limit.ts';
 import { startRekognitionServer, type RekognitionServer } from '../../../local/rekognition/server.ts';
 import { fixture } from './fixtures.ts';
 
+/** An SDK client of the server, without retries: each test sees the server's first answer. */
+function clientOf(server: RekognitionServer): RekognitionClient {
+  return new RekognitionClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+}
+
 describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () => {
   const objects = new Map<string, Uint8Array>([
     ['photos/uploads/chelsea.png', fixture('chelsea.png')],
@@ -36,12 +46,7 @@ describe('the local Rekognition endpoint, called by the unmodified AWS SDK', () 
         return bytes;
       },
     });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = clientOf(server);
   });
   afterAll(async () => {
     client.destroy();
@@ -144,12 +149,7 @@ describe('the local Rekognition endpoint held to a quota', () => {
     labeller = createLabeller({ workers: 1 });
     // A clock that never moves: the quota's one call is spent for good.
     server = await startRekognitionServer({ labeller, getObject: () => Promise.reject(new Error('unused')), limiter: tokenBucket(1, () => 0) });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = clientOf(server);
   });
   afterAll(async () => {
     client.destroy();
@@ -189,12 +189,7 @@ describe('the local Rekognition endpoint with a hold before it reads an S3 image
         objects.delete(`${image.bucket}/${image.key}`);
       },
     });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = clientOf(server);
   });
   afterAll(async () => {
     client.destroy();
