@@ -197,15 +197,26 @@ function startSrp(pool: Pool, username: string, srpA: string): InitiateAuthRespo
 async function passwordSignIn(pool: Pool, username: string, password: string): Promise<AuthenticationResult> {
   const user = pool.directory.findUser(username);
   const identity = user ? { userId: user.username, salt: user.salt } : simulatedIdentity(pool, username);
-  const now = pool.now().getTime();
-  pool.lockout.check(identity.userId, now);
-  const computed = computeVerifier(userPoolName(pool.config.userPoolId), identity.userId, password, identity.salt);
-  if (!user || !user.enabled || !sameHexNumber(computed, user.verifier)) {
-    pool.lockout.failed(identity.userId, now);
+  const signedIn = underLockout(pool, identity.userId, pool.now().getTime(), () => {
+    const computed = computeVerifier(userPoolName(pool.config.userPoolId), identity.userId, password, identity.salt);
+    return user && user.enabled && sameHexNumber(computed, user.verifier) ? user : undefined;
+  });
+  return signInUser(pool, signedIn);
+}
+
+/**
+ * One password proof under the sign-in lockout: refused while the user is locked out, a failure counted (and answered
+ * as a wrong password), a success clearing the count.
+ */
+function underLockout(pool: Pool, userId: string, now: number, prove: () => UserRecord | undefined): UserRecord {
+  pool.lockout.check(userId, now);
+  const user = prove();
+  if (!user) {
+    pool.lockout.failed(userId, now);
     throw notAuthorized();
   }
-  pool.lockout.succeeded(identity.userId);
-  return signInUser(pool, user);
+  pool.lockout.succeeded(userId);
+  return user;
 }
 
 function sameHexNumber(a: string, b: string): boolean {
@@ -231,13 +242,7 @@ export async function respondToAuthChallenge(pool: Pool, body: JsonObject): Prom
   const now = pool.now();
   const challenge = pool.challenges.take(secretBlock, now.getTime());
   if (!challenge) throw notAuthorized();
-  pool.lockout.check(challenge.userId, now.getTime());
-  const user = provenUser(pool, challenge, { username, secretBlock, signature, timestamp, now });
-  if (!user) {
-    pool.lockout.failed(challenge.userId, now.getTime());
-    throw notAuthorized();
-  }
-  pool.lockout.succeeded(challenge.userId);
+  const user = underLockout(pool, challenge.userId, now.getTime(), () => provenUser(pool, challenge, { username, secretBlock, signature, timestamp, now }));
   return { ChallengeParameters: {}, AuthenticationResult: await signInUser(pool, user) };
 }
 
