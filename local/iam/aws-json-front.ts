@@ -75,7 +75,8 @@ const SIGNATURE_REFUSALS: Record<SigV4Failure, { type: string; status: number }>
 
 export async function startAwsJsonFront(options: AwsJsonFrontOptions): Promise<AwsJsonFront> {
   const { logger } = options;
-  const upstream = options.upstream;
+  // Parsed once: the HTTP upstream's address does not change between requests.
+  const upstream = typeof options.upstream === 'function' ? options.upstream : new URL(options.upstream);
 
   function refuse(res: ServerResponse, refusal: Refusal): void {
     const type = refusal.type.includes('#') ? refusal.type : `com.amazon.coral.service#${refusal.type}`;
@@ -107,9 +108,8 @@ export async function startAwsJsonFront(options: AwsJsonFrontOptions): Promise<A
       );
       return;
     }
-    const url = new URL(upstream);
     const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers },
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
