@@ -272,7 +272,6 @@ export class BlobStore {
   }
 }
 
-
 function leaseCutoff(now: Date, leaseSeconds: number): string {
   return new Date(now.getTime() - leaseSeconds * 1000).toISOString();
 }
